@@ -1,0 +1,98 @@
+#include "config/config_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "config/section_loaders.hpp"
+
+namespace lbdeploy::config {
+
+namespace {
+
+std::optional<YAML::Node> parse_document(std::string_view text, DiagnosticSink& sink) {
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::Exception& error) {
+        sink.error(error.mark, "", fmt::format("invalid YAML: {}", error.msg));
+        return std::nullopt;
+    }
+}
+
+void resolve(std::filesystem::path& path, const std::filesystem::path& base_dir) {
+    if (!path.empty() && path.is_relative() && !base_dir.empty()) {
+        path = (base_dir / path).lexically_normal();
+    }
+}
+
+void resolve_paths(Config& config, const std::filesystem::path& base_dir) {
+    resolve(config.server.data_dir, base_dir);
+    resolve(config.auth.api_tokens_file, base_dir);
+    resolve(config.gitlab.webhook_token_file, base_dir);
+    resolve(config.gitlab.api_token_file, base_dir);
+    resolve(config.ssh.identity_file, base_dir);
+    resolve(config.ssh.known_hosts, base_dir);
+    for (auto& repository : config.repositories) {
+        resolve(repository.token_file, base_dir);
+        resolve(repository.ssh_key_file, base_dir);
+    }
+}
+
+}  // namespace
+
+ParseResult parse_config(std::string_view text, const std::string& file_name, const std::filesystem::path& base_dir) {
+    DiagnosticSink sink(file_name);
+    ParseResult result;
+    auto document = parse_document(text, sink);
+    if (document) {
+        YamlMap top(sink, *document, "", YAML::Mark());
+        if (auto node = top.child("server")) load_server(YamlMap(sink, *node, "server", top.mark()), result.config.server);
+        if (auto node = top.child("auth")) load_auth(YamlMap(sink, *node, "auth", top.mark()), result.config.auth);
+        if (auto node = top.child("gitlab")) load_gitlab(YamlMap(sink, *node, "gitlab", top.mark()), result.config.gitlab);
+        auto ssh = top.child("ssh", Presence::required);
+        if (ssh) load_ssh(YamlMap(sink, *ssh, "ssh", top.mark()), result.config.ssh);
+        auto repositories = top.child("repositories", Presence::required);
+        if (repositories) {
+            load_repositories(YamlMap(sink, *repositories, "repositories", top.mark()), result.config.repositories);
+        }
+        auto pairs = top.child("pairs", Presence::required);
+        if (pairs) {
+            load_pairs(YamlMap(sink, *pairs, "pairs", top.mark()), result.config.repositories, result.config.pairs);
+        }
+        top.finish();
+    }
+    result.diagnostics = sink.take();
+    resolve_paths(result.config, base_dir);
+    return result;
+}
+
+ParseResult load_config_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        ParseResult result;
+        result.diagnostics.push_back({path.string(), 1, 1, "", "cannot read the file: it does not exist or is not readable"});
+        return result;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto base_dir = std::filesystem::absolute(path).parent_path();
+    return parse_config(text.str(), path.string(), base_dir);
+}
+
+ConfigInvalid::ConfigInvalid(Diagnostics diagnostics)
+    : std::runtime_error(diagnostics.empty()
+                             ? std::string("invalid configuration")
+                             : fmt::format("invalid configuration ({} errors); first: {}", diagnostics.size(),
+                                           diagnostics.front().to_string())),
+      diagnostics_(std::move(diagnostics)) {}
+
+Config load_config_or_throw(const std::filesystem::path& path) {
+    auto result = load_config_file(path);
+    if (!result.ok()) {
+        throw ConfigInvalid(std::move(result.diagnostics));
+    }
+    return std::move(result.config);
+}
+
+}  // namespace lbdeploy::config

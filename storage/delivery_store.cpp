@@ -1,0 +1,47 @@
+#include "storage/delivery_store.hpp"
+
+namespace lbdeploy::storage {
+
+namespace {
+constexpr const char* delivery_columns =
+    "SELECT id, dedupe_key, event, project, ref, after_sha, received_at, outcome, detail FROM deliveries ";
+
+Delivery read_delivery(const Statement& row) {
+    return {row.int64(0), row.text(1), row.text(2), row.text(3), row.text(4),
+            row.text(5),  row.int64(6), row.text(7), row.text(8)};
+}
+}  // namespace
+
+RecordResult DeliveryStore::record(const NewDelivery& delivery) {
+    auto insert = db_.prepare(
+        "INSERT INTO deliveries (dedupe_key, event, project, ref, after_sha, received_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+    insert.bind_all(delivery.dedupe_key, delivery.event, delivery.project, delivery.ref, delivery.after, now_ms());
+    if (insert.step()) {
+        return {insert.int64(0), true};
+    }
+    auto existing = db_.prepare("SELECT id FROM deliveries WHERE dedupe_key = ?1");
+    existing.bind_all(delivery.dedupe_key);
+    existing.step();
+    return {existing.int64(0), false};
+}
+
+void DeliveryStore::set_outcome(std::int64_t id, const std::string& outcome, const std::string& detail) {
+    db_.prepare("UPDATE deliveries SET outcome = ?1, detail = ?2 WHERE id = ?3").bind_all(outcome, detail, id).run();
+}
+
+std::optional<Delivery> DeliveryStore::find(std::int64_t id) {
+    auto query = db_.prepare(std::string(delivery_columns) + "WHERE id = ?1");
+    query.bind_all(id);
+    return query.step() ? std::optional<Delivery>(read_delivery(query)) : std::nullopt;
+}
+
+std::vector<Delivery> DeliveryStore::recent(int limit) {
+    auto query = db_.prepare(std::string(delivery_columns) + "ORDER BY id DESC LIMIT ?1");
+    query.bind_all(limit);
+    std::vector<Delivery> deliveries;
+    while (query.step()) deliveries.push_back(read_delivery(query));
+    return deliveries;
+}
+
+}  // namespace lbdeploy::storage

@@ -1,0 +1,60 @@
+#pragma once
+// The deployment queue (DESIGN §4) on SQLite.
+//
+// Rules enforced here, each in one IMMEDIATE transaction so that concurrent
+// callers (threads or processes, each with its own Database) agree:
+//  - enqueue: the same pair+commit+dry_run is never live (queued or running)
+//    twice; a new job supersedes older queued jobs of its pair (same dry_run).
+//  - claim: the oldest queued job whose pair has nothing running, and only
+//    while fewer than `max_running` jobs run in total.
+//  - cancel: a queued job at once; a running one by a flag the worker reads at
+//    its next safe point.
+// Throws StorageError on database faults.
+
+#include <vector>
+
+#include "storage/job.hpp"
+#include "storage/sqlite.hpp"
+
+namespace lbdeploy::storage {
+
+struct EnqueueResult {
+    JobId job_id = 0;
+    bool created = false;             // false: an identical live job already existed
+    std::vector<JobId> superseded;    // queued jobs this one replaced
+};
+
+struct JobFilter {
+    std::optional<std::string> pair;
+    std::optional<JobState> state;
+    int limit = 50;
+    std::optional<JobId> before;  // paging: only jobs with a smaller id
+};
+
+enum class CancelOutcome { cancelled, requested, already_final, not_found };
+
+class JobStore {
+public:
+    explicit JobStore(Database& db) : db_(db) {}
+
+    EnqueueResult enqueue(const NewJob& job);
+    std::optional<Job> claim(int max_running);
+    // running -> succeeded | failed | cancelled. Returns false (and changes
+    // nothing) when the job is not running, e.g. already marked interrupted.
+    bool finish(JobId id, JobState final_state, const std::string& error = {});
+    CancelOutcome cancel(JobId id);
+    bool cancel_requested(JobId id);
+
+    std::optional<Job> find(JobId id);
+    std::vector<Job> list(const JobFilter& filter);
+    int count(JobState state);
+
+    // At server start: every job left `running` by a dead process becomes
+    // `interrupted`, with a log line saying so. Never resumes anything.
+    std::vector<JobId> recover_interrupted();
+
+private:
+    Database& db_;
+};
+
+}  // namespace lbdeploy::storage

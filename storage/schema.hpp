@@ -1,0 +1,24 @@
+#pragma once
+// The job store's schema and its migrations, keyed on PRAGMA user_version.
+
+#include "storage/sqlite.hpp"
+
+namespace lbdeploy::storage {
+
+// The schema version this build writes.
+int current_schema_version();
+
+// Brings the database up to current_schema_version() in one transaction per
+// step. Throws StorageError when the file was written by a newer lbdeploy
+// (downgrades are refused rather than guessed at).
+void migrate(Database& db);
+
+}  // namespace lbdeploy::storage
+
+namespace lbdeploy::storage {
+
+// Opens the database file (creating it and its directory when absent) and
+// migrates it. Each thread that touches the store opens its own.
+Database open_store(const std::filesystem::path& path);
+
+}  // namespace lbdeploy::storage

@@ -1,0 +1,24 @@
+#pragma once
+// Rollout steps of a job: one row per (node, step) as it starts and ends.
+
+#include <vector>
+
+#include "storage/job.hpp"
+#include "storage/sqlite.hpp"
+
+namespace lbdeploy::storage {
+
+class StepStore {
+public:
+    explicit StepStore(Database& db) : db_(db) {}
+
+    std::int64_t begin(JobId job, const std::string& node, const std::string& name);
+    // Records the outcome of a running step; a step already ended is left alone.
+    void end(std::int64_t step, StepState state, const std::string& message = {});
+    std::vector<Step> list(JobId job);
+
+private:
+    Database& db_;
+};
+
+}  // namespace lbdeploy::storage
