@@ -34,7 +34,7 @@ void load_file_map(YamlMap map, FileSpec& file) {
         file.mode = parse_mode(mode);
         if (!file.mode) {
             map.sink().error(map.child("mode")->Mark(), map.child_path("mode"),
-                             fmt::format("\"{}\" is not an octal file mode such as \"0640\" (quote it in YAML)",
+                             fmt::format("\"{}\" is not an octal file mode such as \"0640\"",
                                          mode));
         }
     }
