@@ -5,7 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <functional>
+#include <latch>
+#include <unistd.h>
 #include <set>
 #include <thread>
 
@@ -23,12 +27,19 @@ void enqueue_jobs(storage::JobStore& jobs) {
     for (int i = 0; i < job_count; ++i) jobs.enqueue(testing::new_job("pair-" + std::to_string(i), "c"));
 }
 
-std::vector<storage::JobId> claim_until_empty(const std::filesystem::path& db_path) {
+// `ready` runs after the connection is open, so that both claimers start
+// claiming together instead of one finishing before the other has connected.
+std::vector<storage::JobId> claim_until_empty(const std::filesystem::path& db_path,
+                                              const std::function<void()>& ready) {
     auto db = storage::open_store(db_path);
     storage::JobStore jobs(db);
+    ready();
     std::vector<storage::JobId> claimed;
     while (auto job = jobs.claim(job_count)) {
         claimed.push_back(job->id);
+        // A worker holds no lock while it runs the job; this pause is that run,
+        // and it gives the other claimer its turn at the write lock.
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
         jobs.finish(job->id, storage::JobState::succeeded);
     }
     return claimed;
@@ -49,8 +60,10 @@ void check_each_claimed_once(const std::vector<std::vector<storage::JobId>>& cla
 TEST_CASE_FIXTURE(testing::StoreFixture, "two threads claiming concurrently never get the same job") {
     enqueue_jobs(jobs);
     std::vector<std::vector<storage::JobId>> claims(2);
-    std::thread first([&] { claims[0] = claim_until_empty(db_path); });
-    std::thread second([&] { claims[1] = claim_until_empty(db_path); });
+    std::latch start(2);
+    auto ready = [&] { start.arrive_and_wait(); };
+    std::thread first([&] { claims[0] = claim_until_empty(db_path, ready); });
+    std::thread second([&] { claims[1] = claim_until_empty(db_path, ready); });
     first.join();
     second.join();
     check_each_claimed_once(claims);
@@ -59,9 +72,16 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "two threads claiming concurrently neve
 
 TEST_CASE_FIXTURE(testing::StoreFixture, "two processes claiming concurrently never get the same job") {
     enqueue_jobs(jobs);
+    int go[2];
+    REQUIRE(pipe(go) == 0);
+    // Each child blocks on the pipe until the parent has started both.
+    auto ready = [&] {
+        char byte = 0;
+        if (read(go[0], &byte, 1) != 1) throw std::runtime_error("start pipe closed");
+    };
     auto run_claimer = [&](const std::filesystem::path& out) {
         return [&, out] {
-            auto claimed = claim_until_empty(db_path);
+            auto claimed = claim_until_empty(db_path, ready);
             std::ofstream file(out);
             for (auto id : claimed) file << id << '\n';
             return file ? 0 : 1;
@@ -69,6 +89,9 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "two processes claiming concurrently ne
     };
     testing::ChildProcess first(run_claimer(dir / "first.txt"));
     testing::ChildProcess second(run_claimer(dir / "second.txt"));
+    REQUIRE(write(go[1], "ab", 2) == 2);
+    close(go[0]);
+    close(go[1]);
     REQUIRE(first.wait() == 0);
     REQUIRE(second.wait() == 0);
     std::vector<std::vector<storage::JobId>> claims(2);

@@ -24,7 +24,7 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "log lines get gapless sequence numbers
     CHECK(log.read(id, 3).empty());
 }
 
-TEST_CASE_FIXTURE(testing::StoreFixture, "logs of different jobs are separate; text is kept byte for byte") {
+TEST_CASE_FIXTURE(testing::StoreFixture, "logs of different jobs are separate and text is kept byte for byte") {
     auto a = jobs.enqueue(testing::new_job("a", "1")).job_id;
     auto b = jobs.enqueue(testing::new_job("b", "1")).job_id;
     storage::LogStore log(db);
