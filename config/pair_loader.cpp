@@ -16,6 +16,10 @@ namespace {
 // be deployed by two jobs at once, which the one-job-per-pair rule cannot stop.
 using HostOwners = std::map<std::string, std::string>;
 
+bool has_repository(const std::vector<Repository>& repositories, const std::string& name) {
+    return std::any_of(repositories.begin(), repositories.end(), [&](const Repository& r) { return r.name == name; });
+}
+
 void load_nodes(YamlMap map, HostOwners& owners, Pair& pair) {
     auto entries = map.entries();
     if (map.is_valid() && entries.size() != 2) {
@@ -52,10 +56,8 @@ void load_dependencies(DiagnosticSink& sink, const YAML::Node& node, const std::
         YamlMap map(sink, node[i], index_path(path, i), node[i].Mark());
         Dependency dependency;
         if (map.read("repository", dependency.repository, Presence::required) &&
-            std::none_of(repositories.begin(), repositories.end(),
-                         [&](const Repository& r) { return r.name == dependency.repository; })) {
-            sink.error(map.child("repository")->Mark(), map.child_path("repository"),
-                       fmt::format("unknown repository \"{}\"", dependency.repository));
+            !has_repository(repositories, dependency.repository)) {
+            map.error_at("repository", fmt::format("unknown repository \"{}\"", dependency.repository));
         }
         if (map.read("path", dependency.path, Presence::required)) {
             check_source_path(sink, map.child("path")->Mark(), map.child_path("path"), dependency.path);
@@ -106,10 +108,8 @@ void load_pair(YamlMap map, const std::string& name, const std::vector<Repositor
         map.sink().error(map.mark(), map.path(), "pair names may use letters, digits, '-', '_' and '.'");
     }
     if (map.read("repository", pair.repository, Presence::required) &&
-        std::none_of(repositories.begin(), repositories.end(),
-                     [&](const Repository& r) { return r.name == pair.repository; })) {
-        map.sink().error(map.child("repository")->Mark(), map.child_path("repository"),
-                         fmt::format("unknown repository \"{}\"", pair.repository));
+        !has_repository(repositories, pair.repository)) {
+        map.error_at("repository", fmt::format("unknown repository \"{}\"", pair.repository));
     }
     if (map.read("root", pair.root, Presence::required)) {
         check_source_path(map.sink(), map.child("root")->Mark(), map.child_path("root"), pair.root);
@@ -118,8 +118,7 @@ void load_pair(YamlMap map, const std::string& name, const std::vector<Repositor
         load_nodes(YamlMap(map.sink(), *nodes, map.child_path("nodes"), nodes->Mark()), owners, pair);
     }
     if (map.read("vip", pair.vip, Presence::required) && !is_ip_address(pair.vip)) {
-        map.sink().error(map.child("vip")->Mark(), map.child_path("vip"),
-                         fmt::format("\"{}\" is not an IP address", pair.vip));
+        map.error_at("vip", fmt::format("\"{}\" is not an IP address", pair.vip));
     }
     if (auto paths = map.child("allowed_paths")) load_allowed_paths(map.sink(), *paths, map.child_path("allowed_paths"), pair);
     if (auto deps = map.child("dependencies")) {

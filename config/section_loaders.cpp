@@ -42,11 +42,9 @@ void load_repository(YamlMap map, const std::string& name, Repository& out) {
     }
     if (map.read("url", out.url, Presence::required)) {
         if (has_credentials(out.url)) {
-            map.sink().error(map.child("url")->Mark(), map.child_path("url"),
-                             "the URL contains credentials; secrets are never written inline: set \"token_file\"");
+            map.error_at("url", "the URL contains credentials; secrets are never written inline: set \"token_file\"");
         } else if (!is_supported_url(out.url)) {
-            map.sink().error(map.child("url")->Mark(), map.child_path("url"),
-                             fmt::format("\"{}\" is not a git URL lbdeploy can fetch (https://, ssh://, "
+            map.error_at("url", fmt::format("\"{}\" is not a git URL lbdeploy can fetch (https://, ssh://, "
                                          "user@host:path, git://, file:// or an absolute path)",
                                          out.url));
         }
@@ -54,8 +52,7 @@ void load_repository(YamlMap map, const std::string& name, Repository& out) {
     for (auto* field : {&out.branch, &out.ref}) {
         const char* key = field == &out.branch ? "branch" : "ref";
         if (map.read(key, *field) && !is_git_ref_name(*field)) {
-            map.sink().error(map.child(key)->Mark(), map.child_path(key),
-                             fmt::format("\"{}\" is not a valid git ref name", *field));
+            map.error_at(key, fmt::format("\"{}\" is not a valid git ref name", *field));
         }
     }
     map.read_file_path("token_file", out.token_file);
@@ -67,13 +64,11 @@ void load_repository(YamlMap map, const std::string& name, Repository& out) {
 
 void load_server(YamlMap map, ServerSettings& out) {
     if (map.read("listen", out.listen) && !is_host_port(out.listen)) {
-        map.sink().error(map.child("listen")->Mark(), map.child_path("listen"),
-                         fmt::format("\"{}\" is not host:port (for example 127.0.0.1:8080)", out.listen));
+        map.error_at("listen", fmt::format("\"{}\" is not host:port (for example 127.0.0.1:8080)", out.listen));
     }
     if (map.read("public_url", out.public_url) && !out.public_url.starts_with("http://") &&
         !out.public_url.starts_with("https://")) {
-        map.sink().error(map.child("public_url")->Mark(), map.child_path("public_url"),
-                         "expected an http:// or https:// URL");
+        map.error_at("public_url", "expected an http:// or https:// URL");
     }
     std::filesystem::path data_dir;
     if (map.read_file_path("data_dir", data_dir)) out.data_dir = data_dir;
@@ -96,7 +91,7 @@ void load_gitlab(YamlMap map, GitlabSettings& out) {
     bool has_url = map.read("api_url", out.api_url);
     bool has_token = map.read_file_path("api_token_file", out.api_token_file);
     if (has_url && !out.api_url.starts_with("https://") && !out.api_url.starts_with("http://")) {
-        map.sink().error(map.child("api_url")->Mark(), map.child_path("api_url"), "expected an http:// or https:// URL");
+        map.error_at("api_url", "expected an http:// or https:// URL");
     }
     if (has_url != has_token) {
         map.sink().error(map.mark(), map.path(),
@@ -107,7 +102,7 @@ void load_gitlab(YamlMap map, GitlabSettings& out) {
 
 void load_ssh(YamlMap map, SshSettings& out) {
     if (map.read("user", out.user) && !is_safe_name(out.user)) {
-        map.sink().error(map.child("user")->Mark(), map.child_path("user"), "not a valid user name");
+        map.error_at("user", "not a valid user name");
     }
     map.read("port", out.port, 1, 65535);
     map.read_file_path("identity_file", out.identity_file);

@@ -33,15 +33,13 @@ void load_file_map(YamlMap map, FileSpec& file) {
     if (map.read("mode", mode)) {
         file.mode = parse_mode(mode);
         if (!file.mode) {
-            map.sink().error(map.child("mode")->Mark(), map.child_path("mode"),
-                             fmt::format("\"{}\" is not an octal file mode such as \"0640\"",
+            map.error_at("mode", fmt::format("\"{}\" is not an octal file mode such as \"0640\"",
                                          mode));
         }
     }
     for (auto [key, field] : {std::pair{"owner", &file.owner}, std::pair{"group", &file.group}}) {
         if (map.read(key, *field) && !is_safe_name(*field)) {
-            map.sink().error(map.child(key)->Mark(), map.child_path(key),
-                             fmt::format("\"{}\" is not a valid user or group name", *field));
+            map.error_at(key, fmt::format("\"{}\" is not a valid user or group name", *field));
         }
     }
     map.finish();

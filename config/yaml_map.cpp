@@ -127,7 +127,7 @@ bool YamlMap::read(const std::string& key, bool& out) {
     } else if (*value == "false" || *value == "no" || *value == "off") {
         out = false;
     } else {
-        sink_.error(child(key)->Mark(), child_path(key), fmt::format("expected true or false, got \"{}\"", *value));
+        error_at(key, fmt::format("expected true or false, got \"{}\"", *value));
         return false;
     }
     return true;
@@ -141,8 +141,7 @@ bool YamlMap::read(const std::string& key, int& out, int min, int max) {
     long long parsed = 0;
     auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), parsed);
     if (error != std::errc{} || end != value->data() + value->size() || parsed < min || parsed > max) {
-        sink_.error(child(key)->Mark(), child_path(key),
-                    fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max, *value));
+        error_at(key, fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max, *value));
         return false;
     }
     out = static_cast<int>(parsed);
@@ -156,8 +155,7 @@ bool YamlMap::read(const std::string& key, Duration& out) {
     }
     auto parsed = parse_duration(*value);
     if (!parsed) {
-        sink_.error(child(key)->Mark(), child_path(key),
-                    fmt::format("\"{}\" is not a duration; write a number with a unit, such as 500ms, 15s or 2m",
+        error_at(key, fmt::format("\"{}\" is not a duration; write a number with a unit, such as 500ms, 15s or 2m",
                                 *value));
         return false;
     }
@@ -172,8 +170,7 @@ bool YamlMap::read_size(const std::string& key, std::size_t& out) {
     }
     auto parsed = parse_size(*value);
     if (!parsed || *parsed == 0) {
-        sink_.error(child(key)->Mark(), child_path(key),
-                    fmt::format("\"{}\" is not a size; write bytes or a number with a unit, such as 512KiB or 4MiB",
+        error_at(key, fmt::format("\"{}\" is not a size; write bytes or a number with a unit, such as 512KiB or 4MiB",
                                 *value));
         return false;
     }
@@ -187,16 +184,20 @@ bool YamlMap::read_file_path(const std::string& key, std::filesystem::path& out,
         return false;
     }
     if (looks_like_secret(*value) || value->find('\n') != std::string::npos) {
-        sink_.error(child(key)->Mark(), child_path(key),
-                    "this looks like a secret written inline; put it in a file and give the file's path here");
+        error_at(key, "this looks like a secret written inline; put it in a file and give the file's path here");
         return false;
     }
     if (value->empty()) {
-        sink_.error(child(key)->Mark(), child_path(key), "expected a file path, got an empty string");
+        error_at(key, "expected a file path, got an empty string");
         return false;
     }
     out = *value;
     return true;
+}
+
+void YamlMap::error_at(const std::string& key, std::string message) {
+    auto node = child(key);
+    sink_.error(node ? node->Mark() : mark_, child_path(key), std::move(message));
 }
 
 void YamlMap::finish() {

@@ -56,6 +56,9 @@ public:
     bool read_file_path(const std::string& key, std::filesystem::path& out,
                         Presence presence = Presence::optional);
 
+    // Reports `message` at the value of `key` (at this mapping when absent).
+    void error_at(const std::string& key, std::string message);
+
     // Report keys that no getter asked for.
     void finish();
 

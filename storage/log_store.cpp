@@ -2,13 +2,18 @@
 
 namespace lbdeploy::storage {
 
+namespace {
+
+std::int64_t last_log_seq(Database& db, JobId job) {
+    auto query = db.prepare("SELECT coalesce(max(seq), 0) FROM log_lines WHERE job_id = ?1");
+    query.bind_all(job).step();
+    return query.int64(0);
+}
+
+}  // namespace
+
 std::int64_t append_log_lines(Database& db, JobId job, const std::vector<NewLogLine>& lines) {
-    std::int64_t seq = 0;
-    {
-        auto last = db.prepare("SELECT coalesce(max(seq), 0) FROM log_lines WHERE job_id = ?1");
-        last.bind_all(job).step();
-        seq = last.int64(0);
-    }
+    auto seq = last_log_seq(db, job);
     auto now = now_ms();
     for (const auto& line : lines) {
         auto insert = db.prepare(
@@ -36,10 +41,6 @@ std::vector<LogLine> LogStore::read(JobId job, std::int64_t after, int limit) {
     return lines;
 }
 
-std::int64_t LogStore::last_seq(JobId job) {
-    auto query = db_.prepare("SELECT coalesce(max(seq), 0) FROM log_lines WHERE job_id = ?1");
-    query.bind_all(job).step();
-    return query.int64(0);
-}
+std::int64_t LogStore::last_seq(JobId job) { return last_log_seq(db_, job); }
 
 }  // namespace lbdeploy::storage
