@@ -19,6 +19,7 @@ constexpr const char* usage =
     "\n"
     "commands:\n"
     "  check-config FILE   validate a configuration file (exit 0 valid, 1 invalid)\n"
+    "  deploy              run one deployment of a pair now (or a dry run)\n"
     "  jobs                list jobs from the job store\n"
     "\n"
     "  lbdeploy COMMAND --help   shows a command's options\n"
@@ -32,6 +33,7 @@ struct Command {
 
 const Command commands[] = {
     {"check-config", lbdeploy::cli::check_config_command, lbdeploy::cli::check_config_usage},
+    {"deploy", lbdeploy::cli::deploy_command, lbdeploy::cli::deploy_usage},
     {"jobs", lbdeploy::cli::jobs_command, lbdeploy::cli::jobs_usage},
 };
 
@@ -53,6 +55,9 @@ int run_command(const Command& command, const std::vector<std::string>& args) {
         return 1;
     } catch (const lbdeploy::storage::StorageError& error) {
         std::cerr << "lbdeploy " << command.name << ": job store: " << error.what() << '\n';
+        return 1;
+    } catch (const std::exception& error) {
+        std::cerr << "lbdeploy " << command.name << ": " << error.what() << '\n';
         return 1;
     }
 }

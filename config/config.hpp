@@ -85,6 +85,10 @@ struct Service {
     std::vector<FileSpec> files;  // at least one
     std::string validate;         // command run on the node after upload; empty = none
     std::string reload;           // command run when one of `files` changed; empty = none
+    // HAProxy master CLI socket on the node (absolute path). When set, a reload
+    // counts only once `show proc` lists a new worker and no failed reload:
+    // `kill -USR2` succeeds even when HAProxy rejects the new configuration.
+    std::string master_socket;
     bool operator==(const Service&) const = default;
 };
 

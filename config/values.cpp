@@ -170,6 +170,21 @@ bool is_safe_name(std::string_view text) {
     return true;
 }
 
+bool is_absolute_safe_path(std::string_view text) {
+    if (!text.starts_with('/') || text.ends_with('/')) {
+        return false;
+    }
+    text.remove_prefix(1);
+    while (!text.empty()) {
+        auto slash = text.find('/');
+        if (!is_safe_name(text.substr(0, slash))) {
+            return false;
+        }
+        text.remove_prefix(slash == std::string_view::npos ? text.size() : slash + 1);
+    }
+    return true;
+}
+
 bool is_host_port(std::string_view text) {
     auto colon = text.rfind(':');
     if (colon == std::string_view::npos) {

@@ -30,6 +30,8 @@ bool is_ip_address(std::string_view text);
 bool is_hostname(std::string_view text);
 // Names used in paths, URLs and {node} substitution: [A-Za-z0-9_.-]+, not "." or "..".
 bool is_safe_name(std::string_view text);
+// "/a/b.c": absolute, every component a safe name (no "//", "..", spaces or quotes).
+bool is_absolute_safe_path(std::string_view text);
 // "host:port" or "[v6]:port" with a port in 1-65535.
 bool is_host_port(std::string_view text);
 

@@ -97,6 +97,18 @@ std::optional<Job> JobStore::claim(int max_running) {
     return job;
 }
 
+std::optional<Job> JobStore::start(JobId id) {
+    Transaction transaction(db_);
+    auto update = db_.prepare(
+        "UPDATE jobs SET state = 'running', started_at = ?1 WHERE id = ?2 AND state = 'queued' AND NOT EXISTS "
+        "(SELECT 1 FROM jobs AS r WHERE r.pair = jobs.pair AND r.state = 'running')");
+    update.bind_all(now_ms(), id).run();
+    if (db_.changes() != 1) return std::nullopt;
+    auto job = find(id);
+    transaction.commit();
+    return job;
+}
+
 bool JobStore::finish(JobId id, JobState final_state, const std::string& error) {
     if (final_state != JobState::succeeded && final_state != JobState::failed && final_state != JobState::cancelled) {
         throw StorageError(0, fmt::format("job {}: {} is not a final state for a running job", id,

@@ -39,6 +39,9 @@ public:
 
     EnqueueResult enqueue(const NewJob& job);
     std::optional<Job> claim(int max_running);
+    // queued -> running for one given job (a deploy run in-process by the
+    // CLI), unless another job of its pair runs. nullopt: not started.
+    std::optional<Job> start(JobId id);
     // running -> succeeded | failed | cancelled. Returns false (and changes
     // nothing) when the job is not running, e.g. already marked interrupted.
     bool finish(JobId id, JobState final_state, const std::string& error = {});

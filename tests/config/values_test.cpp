@@ -77,3 +77,15 @@ TEST_CASE("did-you-mean picks the closest key only when it is plausible") {
     CHECK_FALSE(closest_match("completely-different", keys));
     CHECK(edit_distance("kitten", "sitting") == 3);
 }
+
+TEST_CASE("safe absolute paths have no shell, spaces or parent components") {
+    CHECK(is_absolute_safe_path("/run/haproxy-master.sock"));
+    CHECK(is_absolute_safe_path("/run/haproxy/master.sock"));
+    CHECK_FALSE(is_absolute_safe_path("run/haproxy.sock"));
+    CHECK_FALSE(is_absolute_safe_path("/"));
+    CHECK_FALSE(is_absolute_safe_path("/run//x"));
+    CHECK_FALSE(is_absolute_safe_path("/run/../etc/shadow"));
+    CHECK_FALSE(is_absolute_safe_path("/run/a b"));
+    CHECK_FALSE(is_absolute_safe_path("/run/$(id)"));
+    CHECK_FALSE(is_absolute_safe_path("/run/x/"));
+}

@@ -1,0 +1,37 @@
+#pragma once
+// Prints a rollout's progress for a person at a terminal: each step as it
+// starts and ends (node, duration, outcome), every log line under it.
+
+#include <chrono>
+#include <map>
+#include <ostream>
+
+#include "pipeline/reporter.hpp"
+
+namespace lbdeploy::cli {
+
+class ConsoleReporter : public pipeline::Reporter {
+public:
+    explicit ConsoleReporter(std::ostream& out);
+
+    pipeline::StepId begin_step(const std::string& node, const std::string& name) override;
+    void end_step(pipeline::StepId step, storage::StepState state, const std::string& message) override;
+    void log(const std::string& node, std::string_view stream, std::string_view text) override;
+    void node_deployed(const std::string& node, const std::string& commit) override;
+    void vip_seen(const std::string& node, bool holds_vip) override;
+    bool cancel_requested() override { return false; }
+
+    double seconds_since_start() const;
+
+private:
+    struct Running {
+        std::string label;
+        std::chrono::steady_clock::time_point start;
+    };
+    std::ostream& out_;
+    std::chrono::steady_clock::time_point start_;
+    pipeline::StepId next_id_ = 1;
+    std::map<pipeline::StepId, Running> running_;
+};
+
+}  // namespace lbdeploy::cli

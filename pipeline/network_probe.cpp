@@ -1,0 +1,178 @@
+#include "pipeline/network_probe.hpp"
+
+#include <utility>  // Boost 1.74's awaitable.hpp uses std::exchange without it
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/version.hpp>
+
+#include <fmt/format.h>
+
+#include <optional>
+
+namespace lbdeploy::pipeline {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t max_body = 1024 * 1024;
+
+struct Url {
+    bool tls = false;
+    std::string host;
+    std::string port;
+    std::string target;
+};
+
+std::optional<Url> parse_url(const std::string& text) {
+    Url url;
+    std::string_view rest = text;
+    if (rest.starts_with("https://")) {
+        url.tls = true;
+        rest.remove_prefix(8);
+    } else if (rest.starts_with("http://")) {
+        rest.remove_prefix(7);
+    } else {
+        return std::nullopt;
+    }
+    auto slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    url.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
+    std::string_view host = authority;
+    std::string_view port;
+    if (authority.starts_with('[')) {
+        auto close = authority.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        host = authority.substr(1, close - 1);
+        if (authority.size() > close + 1 && authority[close + 1] == ':') port = authority.substr(close + 2);
+    } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+        host = authority.substr(0, colon);
+        port = authority.substr(colon + 1);
+    }
+    if (host.empty()) return std::nullopt;
+    url.host = host;
+    url.port = port.empty() ? (url.tls ? "443" : "80") : std::string(port);
+    return url;
+}
+
+bool is_ip_literal(const std::string& host) {
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+template <typename Stream>
+asio::awaitable<ProbeOutcome> exchange(Stream& stream, const Url& url, const HttpExpectation& expect) {
+    http::request<http::empty_body> request{http::verb::get, url.target, 11};
+    request.set(http::field::host, url.host);
+    request.set(http::field::user_agent, "lbdeploy-check");
+    request.set(http::field::connection, "close");
+    co_await http::async_write(stream, request, asio::use_awaitable);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(max_body);
+    co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
+    const auto& response = parser.get();
+    auto status = static_cast<int>(response.result_int());
+    if (status != expect.status) {
+        co_return ProbeOutcome{false, fmt::format("HTTP {} (expected {})", status, expect.status)};
+    }
+    if (!expect.body_contains.empty() && response.body().find(expect.body_contains) == std::string::npos) {
+        co_return ProbeOutcome{false, fmt::format("HTTP {} but the body lacks \"{}\"", status, expect.body_contains)};
+    }
+    co_return ProbeOutcome{true, fmt::format("HTTP {}", status)};
+}
+
+asio::awaitable<ProbeOutcome> get(const Url& url, const HttpExpectation& expect, std::chrono::milliseconds timeout) {
+    auto executor = co_await asio::this_coro::executor;
+    tcp::resolver resolver(executor);
+    auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
+    if (!url.tls) {
+        beast::tcp_stream stream(executor);
+        stream.expires_after(timeout);
+        co_await stream.async_connect(endpoints, asio::use_awaitable);
+        co_return co_await exchange(stream, url, expect);
+    }
+    asio::ssl::context tls(asio::ssl::context::tls_client);
+    if (expect.insecure_tls) {
+        tls.set_verify_mode(asio::ssl::verify_none);
+    } else {
+        tls.set_default_verify_paths();
+        tls.set_verify_mode(asio::ssl::verify_peer);
+        tls.set_verify_callback(asio::ssl::host_name_verification(url.host));
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(executor, tls);
+    if (!is_ip_literal(url.host)) {
+        // SSL_set_tlsext_host_name() is a macro with a C cast.
+        SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(url.host.c_str()));
+    }
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
+    co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+    co_return co_await exchange(stream, url, expect);
+}
+
+asio::awaitable<ProbeOutcome> connect(const std::string& host, const std::string& port,
+                                      std::chrono::milliseconds timeout) {
+    auto executor = co_await asio::this_coro::executor;
+    tcp::resolver resolver(executor);
+    auto endpoints = co_await resolver.async_resolve(host, port, asio::use_awaitable);
+    beast::tcp_stream stream(executor);
+    stream.expires_after(timeout);
+    auto endpoint = co_await stream.async_connect(endpoints, asio::use_awaitable);
+    co_return ProbeOutcome{true, fmt::format("connected to {}", endpoint.address().to_string())};
+}
+
+// Runs one probe to completion or until the deadline, whichever comes first;
+// errors become the outcome's detail.
+ProbeOutcome run_probe(asio::awaitable<ProbeOutcome> probe, std::chrono::milliseconds timeout) {
+    asio::io_context io;
+    std::optional<ProbeOutcome> outcome;
+    asio::co_spawn(io, std::move(probe), [&](std::exception_ptr error, ProbeOutcome result) {
+        if (!error) {
+            outcome = std::move(result);
+            return;
+        }
+        try {
+            std::rethrow_exception(error);
+        } catch (const boost::system::system_error& e) {
+            outcome = ProbeOutcome{false, e.code() == beast::error::timeout
+                                              ? fmt::format("timed out after {} ms", timeout.count())
+                                              : e.code().message()};
+        } catch (const std::exception& e) {
+            outcome = ProbeOutcome{false, e.what()};
+        }
+    });
+    io.run_for(timeout + std::chrono::milliseconds(500));
+    return outcome.value_or(ProbeOutcome{false, fmt::format("timed out after {} ms", timeout.count())});
+}
+
+}  // namespace
+
+ProbeOutcome probe_http(const std::string& url_text, const HttpExpectation& expect,
+                        std::chrono::milliseconds timeout) {
+    auto url = parse_url(url_text);
+    if (!url) return {false, fmt::format("not an http(s) URL: {}", url_text)};
+    return run_probe(get(*url, expect, timeout), timeout);
+}
+
+ProbeOutcome probe_tcp(const std::string& host_port, std::chrono::milliseconds timeout) {
+    auto colon = host_port.rfind(':');
+    if (colon == std::string::npos) return {false, fmt::format("not host:port: {}", host_port)};
+    std::string host = host_port.substr(0, colon);
+    if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+    return run_probe(connect(host, host_port.substr(colon + 1), timeout), timeout);
+}
+
+}  // namespace lbdeploy::pipeline

@@ -1,0 +1,50 @@
+#pragma once
+// DESIGN §3 step 3 on one node: compare, back up, install, validate, reload,
+// post-check; on any failure restore the node exactly as it was. Also the
+// dry run's per-node diff. Every step is recorded through the Reporter.
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "pipeline/node_link.hpp"
+#include "pipeline/plan.hpp"
+#include "pipeline/remote_files.hpp"
+#include "pipeline/reporter.hpp"
+#include "pipeline/step.hpp"
+
+namespace lbdeploy::pipeline {
+
+class NodeRollout {
+public:
+    // `tag` names the backup directory and temporary files (the job id).
+    NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
+                WaitTimes& waits, std::string tag, Duration reload_timeout);
+
+    // Reads the node's current files (step "compare"). Only reads.
+    StepResult compare();
+    bool has_changes() const { return !changes_.empty(); }
+
+    // Deploys the changed files; on failure the node is restored and the
+    // result is the failing step's.
+    StepResult deploy();
+
+    // Dry run (step "diff"): logs the unified diff of every file that would
+    // change and the services that would reload. Writes nothing.
+    StepResult show_diff();
+
+private:
+    StepResult step(const std::string& name, const std::function<StepResult()>& body);
+    StepResult restore(bool reload);
+
+    const config::Pair& pair_;
+    NodeLink link_;
+    const NodePlan& plan_;
+    Reporter& reporter_;
+    WaitTimes& waits_;
+    Duration reload_timeout_;
+    RemoteFiles files_;
+    std::vector<FileChange> changes_;
+};
+
+}  // namespace lbdeploy::pipeline
