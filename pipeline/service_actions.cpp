@@ -31,6 +31,7 @@ StepResult verify_master_reload(const NodeLink& link, const config::Service& ser
         try {
             after = query_master(*link.session, service.master_socket);
         } catch (const SshError& e) {
+            if (!link.session->is_connected()) throw;
             last_error = e.what();
             continue;
         }

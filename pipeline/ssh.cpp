@@ -21,7 +21,9 @@ struct SessionDeleter {
 };
 struct ChannelDeleter {
     void operator()(ssh_channel c) const noexcept {
-        ssh_channel_close(c);
+        // Closing a channel the server refused to open sends it an EOF for an
+        // unknown channel, and OpenSSH drops the whole connection for that.
+        if (ssh_channel_is_open(c) != 0) ssh_channel_close(c);
         ssh_channel_free(c);
     }
 };
@@ -238,6 +240,10 @@ SshSession::~SshSession() {
     if (impl_) impl_->sftp.reset();  // before the session it lives on
 }
 
+bool SshSession::is_connected() const {
+    return ssh_is_connected(impl_->session.get()) != 0;
+}
+
 const std::string& SshSession::host() const {
     return impl_->target.host;
 }
@@ -366,6 +372,9 @@ std::string SshSession::unix_socket_exchange(const std::string& socket_path, std
     if (ssh_channel_write(channel.get(), request.data(), static_cast<uint32_t>(request.size())) == SSH_ERROR) {
         impl_->fail("cannot write to " + socket_path);
     }
+    // Like `socat`, half-close after the request: HAProxy's CLI answers and
+    // closes only once its input ends.
+    ssh_channel_send_eof(channel.get());
     std::string reply;
     std::string ignored;
     const LineSink no_sink;

@@ -90,6 +90,7 @@ public:
     ~SshSession();
 
     const std::string& host() const;
+    bool is_connected() const;
     std::string host_key_fingerprint() const;  // "SHA256:..."
 
     // Runs `command` through the user's shell. Output streams to `sink` line by

@@ -6,12 +6,16 @@
 //
 //   lab_probe [--target 198.18.0.10:80] [--duration 5s] [--concurrency 2] [--path /]
 //
-// Output: one line of key=value pairs, easy to read from a shell test.
+// SIGINT or SIGTERM ends the run early and still reports, so a test can probe
+// for exactly as long as a rollout takes.
+// Output: one line of key=value pairs, easy to read from a shell test;
+// failed_at lists when failed requests started (Unix ms, at most 200).
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,6 +43,7 @@ struct Options {
 };
 
 struct Result {
+    Clock::time_point started;
     Clock::time_point done;
     double latency_ms = 0;
     bool ok = false;
@@ -89,6 +94,7 @@ std::string header(const std::string& response, const std::string& name) {
 Result request_once(const Options& options) {
     Result result;
     auto start = Clock::now();
+    result.started = start;
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     std::string response;
     if (fd >= 0) {
@@ -135,9 +141,14 @@ void report(std::vector<Result>& results, Clock::time_point start) {
     int failed = 0;
     auto last_ok = start;
     double longest_outage_ms = 0;
+    std::string failed_at;
+    auto epoch_ms = [offset = std::chrono::system_clock::now().time_since_epoch() - Clock::now().time_since_epoch()](
+                        Clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch() + offset).count();
+    };
     for (const auto& result : results) {
         if (!result.ok) {
-            ++failed;
+            if (++failed <= 200) failed_at += (failed_at.empty() ? "" : ",") + std::to_string(epoch_ms(result.started));
             continue;
         }
         longest_outage_ms = std::max(longest_outage_ms, std::chrono::duration<double, std::milli>(result.done - last_ok).count());
@@ -152,10 +163,10 @@ void report(std::vector<Result>& results, Clock::time_point start) {
         return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(p * static_cast<double>(latencies.size())))];
     };
     std::printf("requests=%zu ok=%zu failed=%d longest_outage_ms=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
-                "versions=%s backends=%s lb_nodes=%s\n",
+                "versions=%s backends=%s lb_nodes=%s failed_at=%s\n",
                 results.size(), latencies.size(), failed, longest_outage_ms, percentile(0.5), percentile(0.9),
                 percentile(0.99), latencies.empty() ? 0.0 : latencies.back(), counts(versions).c_str(),
-                counts(backends).c_str(), counts(nodes).c_str());
+                counts(backends).c_str(), counts(nodes).c_str(), failed_at.empty() ? "-" : failed_at.c_str());
 }
 
 }  // namespace
@@ -166,6 +177,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: lab_probe [--target 198.18.0.10:80] [--duration SECONDS] [--concurrency N] [--path /]\n");
         return 2;
     }
+    // Signals are taken by sigtimedwait() below, not by a handler: every
+    // thread inherits the blocked mask.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::atomic<bool> stop{false};
     auto start = Clock::now();
     auto deadline = start + options->duration;
     std::mutex mutex;
@@ -174,11 +193,17 @@ int main(int argc, char** argv) {
     for (int i = 0; i < options->concurrency; ++i) {
         threads.emplace_back([&] {
             std::vector<Result> own;
-            while (Clock::now() < deadline) own.push_back(request_once(*options));
+            while (!stop && Clock::now() < deadline) own.push_back(request_once(*options));
             std::lock_guard lock(mutex);
             results.insert(results.end(), own.begin(), own.end());
         });
     }
+    while (Clock::now() < deadline) {
+        auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now()).count();
+        timespec wait{static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000)};
+        if (left <= 0 || sigtimedwait(&stop_signals, nullptr, &wait) > 0) break;
+    }
+    stop = true;
     for (auto& thread : threads) thread.join();
     report(results, start);
     return 0;
