@@ -89,6 +89,10 @@ struct Service {
     // counts only once `show proc` lists a new worker and no failed reload:
     // `kill -USR2` succeeds even when HAProxy rejects the new configuration.
     std::string master_socket;
+    // false for services whose reload cannot disturb traffic through the VIP
+    // (snmpd, zabbix-agent): when only such services change on the MASTER,
+    // it is deployed in place and the VIP does not move.
+    bool carries_traffic = true;
     bool operator==(const Service&) const = default;
 };
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "pipeline/check_runner.hpp"
 #include "pipeline/service_actions.hpp"
 #include "pipeline/unified_diff.hpp"
@@ -31,6 +33,11 @@ StepResult NodeRollout::compare() {
         return StepResult::success(fmt::format("{} of {} files to change, {} up to date", changes_.size(),
                                                plan_.files.size(), up_to_date));
     });
+}
+
+bool NodeRollout::disturbs_traffic() const {
+    auto services = affected_services(pair_, changes_);
+    return std::any_of(services.begin(), services.end(), [](const config::Service* s) { return s->carries_traffic; });
 }
 
 StepResult NodeRollout::deploy() {

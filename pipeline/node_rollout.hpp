@@ -24,6 +24,9 @@ public:
     // Reads the node's current files (step "compare"). Only reads.
     StepResult compare();
     bool has_changes() const { return !changes_.empty(); }
+    // Whether a changed file belongs to a service that carries traffic (its
+    // reload on the VIP holder calls for a failover first).
+    bool disturbs_traffic() const;
 
     // Deploys the changed files; on failure the node is restored and the
     // result is the failing step's.

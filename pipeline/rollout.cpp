@@ -1,5 +1,6 @@
 #include "pipeline/rollout.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <future>
@@ -49,6 +50,7 @@ struct Rollout::State {
     std::vector<NodeLink> links;
     WaitTimes waits;
     std::size_t master = 0;
+    std::string tag;  // names backups and temporary files on the nodes
     std::size_t backup() const { return 1 - master; }
 };
 
@@ -66,6 +68,9 @@ RolloutOutcome Rollout::run(const RolloutRequest& request) {
     auto start = Clock::now();
     State state;
     state.request = request;
+    // The time keeps backups apart when job ids start again (a new job store).
+    state.tag = fmt::format("{:%Y%m%dT%H%M%SZ}-job-{}", std::chrono::floor<std::chrono::seconds>(
+                                                          std::chrono::system_clock::now()), request.job);
     auto result = execute(state);
     result.waits = state.waits;
     result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
@@ -158,8 +163,8 @@ RolloutOutcome Rollout::dry_run(State& state) {
 }
 
 NodeRollout Rollout::node_rollout(State& state, std::size_t index) {
-    return NodeRollout(pair_, state.links[index], state.plan.nodes[index], reporter_, state.waits,
-                       fmt::format("job-{}", state.request.job), config_.ssh.command_timeout);
+    return NodeRollout(pair_, state.links[index], state.plan.nodes[index], reporter_, state.waits, state.tag,
+                       config_.ssh.command_timeout);
 }
 
 // BACKUP first; the VIP moves only when the MASTER has something to change.
@@ -180,10 +185,7 @@ RolloutOutcome Rollout::deploy_pair(State& state) {
     compared = master.compare();
     if (!compared.ok()) return outcome(JobState::failed, fmt::format("{}: {}", master_link.name(), compared.message));
     if (master.has_changes()) {
-        if (cancelled("between the nodes: the BACKUP has the new files, the MASTER the old ones")) {
-            return outcome(JobState::cancelled, "cancelled between the nodes; the nodes now differ");
-        }
-        auto result = deploy_master(state, master);
+        auto result = master.disturbs_traffic() ? deploy_master(state, master) : deploy_in_place(state, master);
         if (result.state != JobState::succeeded) return result;
     } else {
         reporter_.log({}, "info", fmt::format("{} is up to date: the VIP stays where it is", master_link.name()));
@@ -192,7 +194,19 @@ RolloutOutcome Rollout::deploy_pair(State& state) {
     return final_check(state);
 }
 
+// Only services that carry no traffic change: no reason to move the VIP.
+RolloutOutcome Rollout::deploy_in_place(State& state, NodeRollout& master) {
+    const auto& name = state.links[state.master].name();
+    reporter_.log({}, "info", fmt::format("only services without traffic change on {}: the VIP stays", name));
+    auto deployed = master.deploy();
+    if (!deployed.ok()) return outcome(JobState::failed, fmt::format("{}: {}; {} restored", name, deployed.message, name));
+    return outcome(JobState::succeeded);
+}
+
 RolloutOutcome Rollout::deploy_master(State& state, NodeRollout& master) {
+    if (cancelled("between the nodes: the BACKUP has the new files, the MASTER the old ones")) {
+        return outcome(JobState::cancelled, "cancelled between the nodes; the nodes now differ");
+    }
     Failover failover(pair_, reporter_, state.waits);
     auto& master_link = state.links[state.master];
     auto& backup_link = state.links[state.backup()];

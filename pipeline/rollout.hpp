@@ -48,6 +48,7 @@ private:
     RolloutOutcome dry_run(State& state);
     RolloutOutcome deploy_pair(State& state);
     RolloutOutcome deploy_master(State& state, NodeRollout& master);
+    RolloutOutcome deploy_in_place(State& state, NodeRollout& master);
     RolloutOutcome final_check(State& state);
     NodeRollout node_rollout(State& state, std::size_t index);
     bool cancelled(const char* where);
