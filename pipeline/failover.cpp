@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <future>
 #include <thread>
 
 namespace lbdeploy::pipeline {
@@ -29,9 +30,16 @@ bool Failover::holds_vip(const NodeLink& link) const {
     return result.out.find_first_not_of(" \t\r\n") != std::string::npos;
 }
 
+// Asks both nodes at once: each has its own session, and the answers must
+// describe the same moment as closely as possible.
+std::pair<bool, bool> Failover::holds_vip_both(const NodeLink& first, const NodeLink& second) const {
+    auto second_holds = std::async(std::launch::async, [&] { return holds_vip(second); });
+    bool first_holds = holds_vip(first);
+    return {first_holds, second_holds.get()};
+}
+
 std::variant<std::size_t, StepResult> Failover::find_holder(const NodeLink& first, const NodeLink& second) const {
-    bool a = holds_vip(first);
-    bool b = holds_vip(second);
+    auto [a, b] = holds_vip_both(first, second);
     if (a != b) return std::size_t{a ? 0u : 1u};
     return StepResult::failure(a ? fmt::format("both {} and {} hold the VIP {} (split brain)", first.name(),
                                                second.name(), pair_.vip)
@@ -43,7 +51,8 @@ bool Failover::wait_for_holder(const NodeLink& holder, const NodeLink& other) co
     WaitTimer timer(waits_.vrrp);
     auto deadline = Clock::now() + pair_.failover.timeout;
     while (Clock::now() < deadline) {
-        if (holds_vip(holder) && !holds_vip(other)) return true;
+        auto [holder_has_it, other_has_it] = holds_vip_both(holder, other);
+        if (holder_has_it && !other_has_it) return true;
         std::this_thread::sleep_for(poll_interval);
     }
     return false;

@@ -35,6 +35,7 @@ public:
     StepResult restore(const NodeLink& node, const NodeLink& peer) const;
 
 private:
+    std::pair<bool, bool> holds_vip_both(const NodeLink& first, const NodeLink& second) const;
     // Polls both nodes until `holder` holds the VIP and `other` does not.
     bool wait_for_holder(const NodeLink& holder, const NodeLink& other) const;
 

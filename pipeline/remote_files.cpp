@@ -77,6 +77,7 @@ void RemoteFiles::back_up(const std::vector<FileChange>& changes) {
 void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads) {
     if (uploads.empty()) return;
     std::string renames;
+    std::string directories;
     for (const auto& upload : uploads) {
         auto temporary = temporary_name(upload.dest);
         make_parent_directories(upload.dest);
@@ -86,8 +87,11 @@ void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads) {
             renames += fmt::format("chown -- {} {} && ", shell_quote(upload.owner_spec), shell_quote(temporary));
         }
         renames += fmt::format("mv -f -- {} {} && ", shell_quote(temporary), shell_quote(upload.dest));
+        directories += " " + shell_quote(parent_of(upload.dest));
     }
-    renames += "sync";
+    // The contents were fsynced by SFTP; this makes the renames durable too
+    // (sync(1) with operands fsyncs just those directories).
+    renames += "sync --" + directories;
     auto result = session_.run(renames);
     if (!result.ok()) {
         for (const auto& upload : uploads) session_.remove_file(temporary_name(upload.dest));
