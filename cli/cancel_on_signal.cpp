@@ -25,12 +25,23 @@ sigset_t cancel_signals() {
 CancelOnSignal::CancelOnSignal(std::filesystem::path store, storage::JobId job) : store_(std::move(store)), job_(job) {
     auto set = cancel_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // A shell starts background jobs with SIGINT ignored, and an ignored
+    // signal never becomes pending: take it back to the default (it stays
+    // blocked, so only sigtimedwait() below sees it).
+    for (int signal : {SIGINT, SIGTERM}) {
+        struct sigaction action {};
+        action.sa_handler = SIG_DFL;
+        sigemptyset(&action.sa_mask);
+        sigaction(signal, &action, &previous_[signal == SIGINT ? 0 : 1]);
+    }
     watcher_ = std::thread([this] { watch(); });
 }
 
 CancelOnSignal::~CancelOnSignal() {
     stop_ = true;
     watcher_.join();
+    sigaction(SIGINT, &previous_[0], nullptr);
+    sigaction(SIGTERM, &previous_[1], nullptr);
     auto set = cancel_signals();
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
 }

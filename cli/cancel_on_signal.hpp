@@ -4,6 +4,9 @@
 // point (never half a node). Construct before any other thread starts, so
 // every thread inherits the blocked signals.
 
+#include <csignal>
+
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -24,6 +27,7 @@ private:
 
     std::filesystem::path store_;
     storage::JobId job_;
+    std::array<struct sigaction, 2> previous_{};  // SIGINT, SIGTERM dispositions to put back
     std::atomic<bool> stop_{false};
     std::thread watcher_;
 };
