@@ -58,35 +58,47 @@ bool Failover::wait_for_holder(const NodeLink& holder, const NodeLink& other) co
     return false;
 }
 
-StepResult Failover::release(const NodeLink& from, const NodeLink& to) const {
+// Runs `command` on `run_on`, then waits until `holder` has the VIP and
+// `other` does not. Returns the time it took, or nullopt on a timeout.
+std::optional<long> Failover::move(const std::string& command, const NodeLink& run_on, const NodeLink& holder,
+                                   const NodeLink& other, StepResult& failure) const {
     auto start = Clock::now();
-    auto command = expand(pair_.failover.release, from.placeholders);
-    auto result = run_logged(*from.session, reporter_, from.name(), command);
-    if (!result.ok()) return StepResult::failure(describe_failure(command, result));
-    if (!wait_for_holder(to, from)) {
+    auto expanded = expand(command, run_on.placeholders);
+    auto result = run_logged(*run_on.session, reporter_, run_on.name(), expanded);
+    if (!result.ok()) {
+        failure = StepResult::failure(describe_failure(expanded, result));
+        return std::nullopt;
+    }
+    if (!wait_for_holder(holder, other)) return std::nullopt;
+    return elapsed_ms(start);
+}
+
+StepResult Failover::logged(StepResult result) const {
+    reporter_.log({}, "info", result.message);
+    return result;
+}
+
+StepResult Failover::release(const NodeLink& from, const NodeLink& to) const {
+    StepResult failure;
+    auto took = move(pair_.failover.release, from, to, from, failure);
+    if (!failure.ok()) return failure;
+    if (!took) {
         return StepResult::failure(fmt::format("{} did not take the VIP {} from {} within {} ms", to.name(),
                                                pair_.vip, from.name(), pair_.failover.timeout.count()));
     }
-    auto message = fmt::format("VIP {} moved from {} to {} in {} ms", pair_.vip, from.name(), to.name(),
-                               elapsed_ms(start));
-    reporter_.log({}, "info", message);
-    return StepResult::success(message);
+    return logged(StepResult::success(
+        fmt::format("VIP {} moved from {} to {} in {} ms", pair_.vip, from.name(), to.name(), *took)));
 }
 
 StepResult Failover::restore(const NodeLink& node, const NodeLink& peer) const {
-    auto start = Clock::now();
-    auto command = expand(pair_.failover.restore, node.placeholders);
-    auto result = run_logged(*node.session, reporter_, node.name(), command);
-    if (!result.ok()) return StepResult::failure(describe_failure(command, result));
-    if (!wait_for_holder(node, peer)) {
-        auto message = fmt::format("{} did not take the VIP back within {} ms; it stays on {}", node.name(),
-                                   pair_.failover.timeout.count(), peer.name());
-        reporter_.log({}, "info", message);
-        return StepResult::success(message);
+    StepResult failure;
+    auto took = move(pair_.failover.restore, node, node, peer, failure);
+    if (!failure.ok()) return failure;
+    if (!took) {
+        return logged(StepResult::success(fmt::format("{} did not take the VIP back within {} ms; it stays on {}",
+                                                      node.name(), pair_.failover.timeout.count(), peer.name())));
     }
-    auto message = fmt::format("VIP {} back on {} in {} ms", pair_.vip, node.name(), elapsed_ms(start));
-    reporter_.log({}, "info", message);
-    return StepResult::success(message);
+    return logged(StepResult::success(fmt::format("VIP {} back on {} in {} ms", pair_.vip, node.name(), *took)));
 }
 
 }  // namespace lbdeploy::pipeline

@@ -35,6 +35,9 @@ public:
     StepResult restore(const NodeLink& node, const NodeLink& peer) const;
 
 private:
+    std::optional<long> move(const std::string& command, const NodeLink& run_on, const NodeLink& holder,
+                             const NodeLink& other, StepResult& failure) const;
+    StepResult logged(StepResult result) const;
     std::pair<bool, bool> holds_vip_both(const NodeLink& first, const NodeLink& second) const;
     // Polls both nodes until `holder` holds the VIP and `other` does not.
     bool wait_for_holder(const NodeLink& holder, const NodeLink& other) const;
