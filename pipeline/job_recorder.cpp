@@ -1,18 +1,35 @@
 #include "pipeline/job_recorder.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace lbdeploy::pipeline {
 
 JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, Reporter* echo)
     : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), steps_(db), logs_(db), echo_(echo) {}
 
+// Each step change is also a log line of stream "step" (JSON), so one ordered,
+// gapless sequence carries everything a live viewer needs.
+void JobRecorder::log_step(StepId step, const std::string& node, const std::string& name, storage::StepState state,
+                           const std::string& message) {
+    nlohmann::json text{{"step_id", step}, {"node", node},       {"name", name},
+                        {"state", storage::to_string(state)}, {"message", message}};
+    logs_.append(job_, {storage::NewLogLine{node, "step", text.dump(), std::nullopt}});
+}
+
 StepId JobRecorder::begin_step(const std::string& node, const std::string& name) {
     auto id = steps_.begin(job_, node, name);
+    names_[id] = {node, name};
+    log_step(id, node, name, storage::StepState::running, {});
     if (echo_) echo_steps_[id] = echo_->begin_step(node, name);
     return id;
 }
 
 void JobRecorder::end_step(StepId step, storage::StepState state, const std::string& message) {
     steps_.end(step, state, message);
+    if (auto named = names_.find(step); named != names_.end()) {
+        log_step(step, named->second.first, named->second.second, state, message);
+        names_.erase(named);
+    }
     if (auto echoed = echo_steps_.find(step); echoed != echo_steps_.end()) {
         echo_->end_step(echoed->second, state, message);
         echo_steps_.erase(echoed);

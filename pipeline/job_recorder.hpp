@@ -26,6 +26,9 @@ public:
     bool cancel_requested() override;
 
 private:
+    void log_step(StepId step, const std::string& node, const std::string& name, storage::StepState state,
+                  const std::string& message);
+
     storage::JobId job_;
     std::string pair_;
     storage::NodeStateStore nodes_;
@@ -34,6 +37,7 @@ private:
     storage::LogStore logs_;
     Reporter* echo_;
     std::map<StepId, StepId> echo_steps_;  // stored step id -> the echo's id
+    std::map<StepId, std::pair<std::string, std::string>> names_;  // running steps: node, name
 };
 
 }  // namespace lbdeploy::pipeline

@@ -4,19 +4,21 @@ namespace lbdeploy::storage {
 
 namespace {
 constexpr const char* delivery_columns =
-    "SELECT id, dedupe_key, event, project, ref, after_sha, received_at, outcome, detail FROM deliveries ";
+    "SELECT id, dedupe_key, event, project, ref, after_sha, received_at, outcome, detail, repository, "
+    "before_sha, requested_by FROM deliveries ";
 
 Delivery read_delivery(const Statement& row) {
-    return {row.int64(0), row.text(1), row.text(2), row.text(3), row.text(4),
-            row.text(5),  row.int64(6), row.text(7), row.text(8)};
+    return {row.int64(0), row.text(1), row.text(2), row.text(3),  row.text(4),  row.text(5),
+            row.int64(6), row.text(7), row.text(8), row.text(9), row.text(10), row.text(11)};
 }
 }  // namespace
 
 RecordResult DeliveryStore::record(const NewDelivery& delivery) {
     auto insert = db_.prepare(
-        "INSERT INTO deliveries (dedupe_key, event, project, ref, after_sha, received_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
-    insert.bind_all(delivery.dedupe_key, delivery.event, delivery.project, delivery.ref, delivery.after, now_ms());
+        "INSERT INTO deliveries (dedupe_key, event, project, ref, after_sha, received_at, repository, before_sha, "
+        "requested_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+    insert.bind_all(delivery.dedupe_key, delivery.event, delivery.project, delivery.ref, delivery.after, now_ms(),
+                    delivery.repository, delivery.before, delivery.requested_by);
     if (insert.step()) {
         return {insert.int64(0), true};
     }
@@ -42,6 +44,28 @@ std::vector<Delivery> DeliveryStore::recent(int limit) {
     std::vector<Delivery> deliveries;
     while (query.step()) deliveries.push_back(read_delivery(query));
     return deliveries;
+}
+
+std::vector<Delivery> DeliveryStore::unplanned() {
+    auto query = db_.prepare(std::string(delivery_columns) + "WHERE outcome = 'received' ORDER BY id");
+    std::vector<Delivery> deliveries;
+    while (query.step()) deliveries.push_back(read_delivery(query));
+    return deliveries;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> DeliveryStore::count_by_outcome() {
+    auto query = db_.prepare("SELECT outcome, count(*) FROM deliveries GROUP BY outcome ORDER BY outcome");
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    while (query.step()) counts.emplace_back(query.text(0), query.int64(1));
+    return counts;
+}
+
+std::vector<std::pair<std::string, TimeMs>> DeliveryStore::last_received_by_project() {
+    auto query = db_.prepare(
+        "SELECT project, max(received_at) FROM deliveries WHERE project != '' GROUP BY project ORDER BY project");
+    std::vector<std::pair<std::string, TimeMs>> times;
+    while (query.step()) times.emplace_back(query.text(0), query.int64(1));
+    return times;
 }
 
 }  // namespace lbdeploy::storage

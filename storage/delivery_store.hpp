@@ -15,6 +15,9 @@ struct NewDelivery {
     std::string project;
     std::string ref;
     std::string after;
+    std::string repository;    // the configured repository it matched; empty = none
+    std::string before;        // push: the previous head
+    std::string requested_by;  // GitLab user name
 };
 
 struct Delivery {
@@ -27,6 +30,9 @@ struct Delivery {
     TimeMs received_at = 0;
     std::string outcome;  // received | queued | ignored | failed | duplicate ...
     std::string detail;
+    std::string repository;
+    std::string before;
+    std::string requested_by;
 };
 
 struct RecordResult {
@@ -42,6 +48,11 @@ public:
     void set_outcome(std::int64_t id, const std::string& outcome, const std::string& detail);
     std::optional<Delivery> find(std::int64_t id);
     std::vector<Delivery> recent(int limit);
+    // Accepted but not yet worked out (the server stopped in between), oldest first.
+    std::vector<Delivery> unplanned();
+    // For /metrics: deliveries by outcome, and the last delivery time per project.
+    std::vector<std::pair<std::string, std::int64_t>> count_by_outcome();
+    std::vector<std::pair<std::string, TimeMs>> last_received_by_project();
 
 private:
     Database& db_;

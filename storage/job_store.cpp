@@ -189,4 +189,30 @@ std::vector<JobId> JobStore::recover_interrupted() {
     return ids;
 }
 
+std::vector<std::pair<JobState, std::int64_t>> JobStore::count_by_state() {
+    auto query = db_.prepare("SELECT state, count(*) FROM jobs GROUP BY state");
+    std::vector<std::pair<JobState, std::int64_t>> counts;
+    while (query.step()) {
+        if (auto state = parse_job_state(query.text(0))) counts.emplace_back(*state, query.int64(1));
+    }
+    return counts;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> JobStore::queued_by_pair() {
+    auto query = db_.prepare("SELECT pair, count(*) FROM jobs WHERE state = 'queued' GROUP BY pair ORDER BY pair");
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    while (query.step()) counts.emplace_back(query.text(0), query.int64(1));
+    return counts;
+}
+
+std::vector<std::int64_t> JobStore::recent_durations(int limit) {
+    auto query = db_.prepare(
+        "SELECT finished_at - started_at FROM jobs WHERE finished_at IS NOT NULL AND started_at IS NOT NULL "
+        "AND dry_run = 0 ORDER BY id DESC LIMIT ?1");
+    query.bind_all(limit);
+    std::vector<std::int64_t> durations;
+    while (query.step()) durations.push_back(query.int64(0));
+    return durations;
+}
+
 }  // namespace lbdeploy::storage

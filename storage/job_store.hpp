@@ -51,6 +51,11 @@ public:
     std::optional<Job> find(JobId id);
     std::vector<Job> list(const JobFilter& filter);
     int count(JobState state);
+    // For /metrics: jobs per state, queued jobs per pair, and the durations
+    // (ms) of the last `limit` finished rollouts (dry runs excluded).
+    std::vector<std::pair<JobState, std::int64_t>> count_by_state();
+    std::vector<std::pair<std::string, std::int64_t>> queued_by_pair();
+    std::vector<std::int64_t> recent_durations(int limit);
 
     // At server start: every job left `running` by a dead process becomes
     // `interrupted`, with a log line saying so. Never resumes anything.

@@ -81,6 +81,13 @@ CREATE TABLE node_state (
     PRIMARY KEY (pair, node)
 );
 )sql",
+    // 2: what the planner needs to work a delivery out again after a restart.
+    R"sql(
+ALTER TABLE deliveries ADD COLUMN repository TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN before_sha TEXT NOT NULL DEFAULT '';
+ALTER TABLE deliveries ADD COLUMN requested_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX deliveries_by_outcome ON deliveries (outcome);
+)sql",
 };
 
 }  // namespace

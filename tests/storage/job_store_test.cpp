@@ -12,7 +12,7 @@ using testing::new_job;
 
 TEST_CASE_FIXTURE(testing::StoreFixture, "enqueue stores every field and starts queued") {
     auto job = new_job("dmz", "aaaa1111");
-    job.delivery_id = storage::DeliveryStore(db).record({"key-1", "Push Hook", "netops/lb-config", "main", "aaaa"}).id;
+    job.delivery_id = storage::DeliveryStore(db).record({"key-1", "Push Hook", "netops/lb-config", "main", "aaaa", "lb-config", "0000", "alice"}).id;
     auto result = jobs.enqueue(job);
     CHECK(result.created);
     auto stored = jobs.find(result.job_id);
@@ -166,14 +166,21 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "steps record node, name, state and mes
 
 TEST_CASE_FIXTURE(testing::StoreFixture, "deliveries are deduplicated by key") {
     storage::DeliveryStore deliveries(db);
-    auto first = deliveries.record({"idem-1", "Push Hook", "netops/lb-config", "refs/heads/main", "abc"});
+    storage::NewDelivery push{"idem-1", "Push Hook", "netops/lb-config", "refs/heads/main", "abc", "lb-config", "9f",
+                              "alice"};
+    auto first = deliveries.record(push);
     CHECK(first.is_new);
-    auto again = deliveries.record({"idem-1", "Push Hook", "netops/lb-config", "refs/heads/main", "abc"});
+    CHECK(deliveries.unplanned().size() == 1);
+    CHECK(deliveries.find(first.id)->before == "9f");
+    auto again = deliveries.record(push);
     CHECK_FALSE(again.is_new);
     CHECK(again.id == first.id);
     deliveries.set_outcome(first.id, "queued", "jobs 1, 2");
     CHECK(deliveries.find(first.id)->outcome == "queued");
     CHECK(deliveries.recent(10).size() == 1);
+    CHECK(deliveries.unplanned().empty());
+    CHECK(deliveries.count_by_outcome() == std::vector<std::pair<std::string, std::int64_t>>{{"queued", 1}});
+    CHECK(deliveries.last_received_by_project().at(0).first == "netops/lb-config");
 }
 
 TEST_CASE_FIXTURE(testing::StoreFixture, "node state keeps the deployed commit and the VIP holder") {

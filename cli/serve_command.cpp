@@ -1,0 +1,107 @@
+#include "cli/commands.hpp"
+
+#include <utility>  // before Boost: 1.74's awaitable.hpp uses std::exchange without it
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <ostream>
+#include <thread>
+
+#include "cli/arguments.hpp"
+#include "cli/store_location.hpp"
+#include "config/config_loader.hpp"
+#include "pipeline/git.hpp"
+#include "pipeline/ssh.hpp"
+#include "pipeline/worker.hpp"
+#include "server/http_server.hpp"
+#include "server/server_context.hpp"
+#include "storage/job_store.hpp"
+#include "storage/schema.hpp"
+
+namespace lbdeploy::cli {
+
+const char* const serve_usage =
+    "usage: lbdeploy serve [-c CONFIG] [--listen HOST:PORT]\n"
+    "\n"
+    "Runs the service: GitLab webhooks, the job worker, the REST API, live logs\n"
+    "and metrics. --listen overrides server.listen (port 0: any free port).\n"
+    "\n"
+    "SIGTERM or SIGINT: stop accepting, stop claiming jobs, let running rollouts\n"
+    "reach a safe point within server.shutdown_grace, then exit. A second signal\n"
+    "exits at once (running jobs become `interrupted` at the next start).\n";
+
+namespace {
+
+server::HttpLimits limits_of(const config::ServerSettings& settings) {
+    server::HttpLimits limits;
+    limits.max_body_size = settings.max_body_size;
+    limits.header_timeout = settings.header_timeout;
+    limits.body_timeout = settings.body_timeout;
+    return limits;
+}
+
+void recover(storage::Database& db, Streams streams) {
+    for (auto id : storage::JobStore(db).recover_interrupted()) {
+        streams.err << fmt::format("lbdeploy: job {} was running when lbdeploy stopped: marked interrupted\n", id);
+    }
+}
+
+}  // namespace
+
+int serve_command(const std::vector<std::string>& args, Streams streams) {
+    Arguments arguments(args, {{"config", 'c', true}, {"listen", '\0', true}});
+    if (!arguments.positionals().empty()) throw UsageError("serve takes no positional arguments");
+    auto config = config::load_config_or_throw(arguments.value("config").value_or(default_config_path));
+    auto credentials = server::Credentials::load(config.gitlab.webhook_token_file, config.auth.api_tokens_file,
+                                                 config.auth.anonymous_reads);
+    pipeline::SshLibrary ssh_library;
+    pipeline::GitLibrary git_library;
+    auto store = config.server.data_dir / store_file_name;
+    auto db = storage::open_store(store);
+    recover(db, streams);
+
+    boost::asio::io_context io(1);
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);  // before any thread starts: all inherit the mask
+    pipeline::Worker worker(config, store);
+    boost::asio::thread_pool blocking(2);
+    server::ServerContext context{config, db, worker, blocking, std::move(credentials), {}};
+    server::Router router;
+    server::add_webhook_routes(router, context);
+    server::add_job_routes(router, context);
+    server::add_pair_routes(router, context);
+    server::add_health_routes(router, context);
+    server::EventStreamer events(db);
+    server::HttpServer http(io, router, events, limits_of(config.server));
+    auto endpoint = http.listen(arguments.value("listen").value_or(config.server.listen));
+    worker.start();
+    streams.out << fmt::format("lbdeploy: listening on http://{}:{}\n", endpoint.address().to_string(),
+                               endpoint.port()) << std::flush;
+
+    std::thread stopper;
+    signals.async_wait([&](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        streams.out << fmt::format("lbdeploy: signal {}: draining (up to {} s for running rollouts)\n", signal,
+                                   config.server.shutdown_grace.count() / 1000) << std::flush;
+        http.stop_accepting();
+        signals.async_wait([](const boost::system::error_code& again, int) {
+            if (!again) ::_exit(130);  // a second signal: now, whatever runs
+        });
+        stopper = std::thread([&] {
+            auto left = worker.stop(config.server.shutdown_grace);
+            for (auto id : left) streams.err << fmt::format("lbdeploy: job {} still running at exit\n", id);
+            io.stop();
+        });
+    });
+    io.run();
+    if (stopper.joinable()) stopper.join();
+    blocking.join();
+    streams.out << "lbdeploy: stopped\n";
+    return 0;
+}
+
+}  // namespace lbdeploy::cli

@@ -1,0 +1,160 @@
+#include "pipeline/worker.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "pipeline/delivery_planner.hpp"
+#include "pipeline/job_recorder.hpp"
+#include "pipeline/rollout.hpp"
+#include "storage/delivery_store.hpp"
+#include "storage/job_store.hpp"
+#include "storage/schema.hpp"
+
+namespace lbdeploy::pipeline {
+
+namespace {
+
+// A job claimed by another process (a CLI deploy) or queued by the API is
+// found at the latest after this.
+constexpr auto poll_interval = std::chrono::milliseconds(500);
+
+}  // namespace
+
+Worker::Worker(const config::Config& config, std::filesystem::path store, JobListener listener)
+    : config_(config), store_(std::move(store)), listener_(std::move(listener)) {}
+
+Worker::~Worker() {
+    stop(std::chrono::milliseconds(0));
+}
+
+void Worker::start() {
+    {
+        auto db = storage::open_store(store_);
+        std::lock_guard lock(mutex_);
+        for (const auto& delivery : storage::DeliveryStore(db).unplanned()) deliveries_.push_back(delivery.id);
+    }
+    threads_.emplace_back([this] { run_planner(); });
+    for (int i = 0; i < config_.server.max_parallel_pairs; ++i) threads_.emplace_back([this] { run_jobs(); });
+}
+
+void Worker::submit_delivery(std::int64_t delivery_id) {
+    {
+        std::lock_guard lock(mutex_);
+        deliveries_.push_back(delivery_id);
+    }
+    deliveries_changed_.notify_one();
+}
+
+void Worker::wake() {
+    jobs_changed_.notify_all();
+}
+
+std::vector<storage::JobId> Worker::stop(std::chrono::milliseconds grace) {
+    std::set<storage::JobId> running;
+    {
+        std::lock_guard lock(mutex_);
+        if (threads_.empty()) return {};
+        stopping_ = true;
+        running = running_;
+    }
+    jobs_changed_.notify_all();
+    deliveries_changed_.notify_all();
+    if (!running.empty()) {
+        auto db = storage::open_store(store_);
+        for (auto id : running) storage::JobStore(db).cancel(id);
+    }
+    std::unique_lock lock(mutex_);
+    jobs_changed_.wait_for(lock, grace, [this] { return running_.empty(); });
+    std::vector<storage::JobId> left(running_.begin(), running_.end());
+    lock.unlock();
+    for (auto& thread : threads_) {
+        // A rollout past its grace keeps its thread; the process exits around it.
+        if (left.empty()) thread.join(); else thread.detach();
+    }
+    threads_.clear();
+    return left;
+}
+
+void Worker::run_jobs() {
+    auto db = storage::open_store(store_);
+    storage::JobStore jobs(db);
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        auto job = jobs.claim(config_.server.max_parallel_pairs);
+        lock.lock();
+        if (!job) {
+            jobs_changed_.wait_for(lock, poll_interval);
+            continue;
+        }
+        running_.insert(job->id);
+        lock.unlock();
+        run_one(db, *job);
+        lock.lock();
+        running_.erase(job->id);
+        jobs_changed_.notify_all();  // a stop() may be waiting; another pair may be claimable
+    }
+}
+
+void Worker::run_one(storage::Database& db, const storage::Job& job) {
+    storage::JobStore jobs(db);
+    if (listener_) listener_(job);
+    RolloutOutcome outcome;
+    try {
+        const auto* pair = config_.find_pair(job.pair);
+        if (!pair) throw std::runtime_error(fmt::format("pair \"{}\" is no longer configured", job.pair));
+        JobRecorder recorder(db, job);
+        Repositories repositories(config_);
+        outcome = Rollout(config_, *pair, repositories, recorder).run({job.id, job.commit, job.dry_run});
+    } catch (const std::exception& e) {
+        outcome.state = storage::JobState::failed;
+        outcome.error = fmt::format("internal error: {}", e.what());
+        std::cerr << fmt::format("lbdeploy: job {}: {}\n", job.id, outcome.error);
+    }
+    jobs.finish(job.id, outcome.state, outcome.error);
+    if (listener_) {
+        if (auto finished = jobs.find(job.id)) listener_(*finished);
+    }
+}
+
+void Worker::run_planner() {
+    auto db = storage::open_store(store_);
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        if (deliveries_.empty()) {
+            deliveries_changed_.wait(lock, [this] { return stopping_ || !deliveries_.empty(); });
+            continue;
+        }
+        auto id = deliveries_.front();
+        deliveries_.pop_front();
+        lock.unlock();
+        plan_one(db, id);
+        lock.lock();
+    }
+}
+
+void Worker::plan_one(storage::Database& db, std::int64_t delivery_id) {
+    storage::DeliveryStore deliveries(db);
+    auto delivery = deliveries.find(delivery_id);
+    if (!delivery || delivery->outcome != "received") return;
+    try {
+        Repositories repositories(config_);
+        auto plan = plan_delivery(config_, repositories, db, *delivery);
+        deliveries.set_outcome(delivery_id, plan.outcome, plan.detail);
+        if (!plan.jobs.empty()) {
+            jobs_changed_.notify_all();
+            if (listener_) {
+                storage::JobStore jobs(db);
+                for (auto id : plan.jobs) {
+                    if (auto job = jobs.find(id)) listener_(*job);
+                }
+            }
+        }
+    } catch (const std::exception& e) {
+        deliveries.set_outcome(delivery_id, "failed", e.what());
+        std::cerr << fmt::format("lbdeploy: delivery {}: {}\n", delivery_id, e.what());
+    }
+}
+
+}  // namespace lbdeploy::pipeline

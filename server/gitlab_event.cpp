@@ -1,0 +1,113 @@
+#include "server/gitlab_event.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace lbdeploy::server {
+
+namespace {
+
+using nlohmann::json;
+
+std::string text_at(const json& object, const char* key) {
+    auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+bool is_zero_sha(const std::string& sha) {
+    return !sha.empty() && std::all_of(sha.begin(), sha.end(), [](char c) { return c == '0'; });
+}
+
+GitlabProject project_of(const json& payload) {
+    GitlabProject project;
+    if (auto found = payload.find("project"); found != payload.end() && found->is_object()) {
+        project.path_with_namespace = text_at(*found, "path_with_namespace");
+        project.http_url = text_at(*found, "git_http_url");
+        project.ssh_url = text_at(*found, "git_ssh_url");
+    }
+    return project;
+}
+
+GitlabEvent parse_push(const json& payload) {
+    auto ref = text_at(payload, "ref");
+    DeployEvent event;
+    event.project = project_of(payload);
+    event.before = text_at(payload, "before");
+    event.after = text_at(payload, "after");
+    event.user = text_at(payload, "user_username");
+    if (ref.empty() || event.after.empty() || event.project.path_with_namespace.empty()) {
+        return MalformedEvent{"a Push Hook needs ref, after and project.path_with_namespace"};
+    }
+    if (!ref.starts_with("refs/heads/")) return IgnoredEvent{fmt::format("{} is not a branch", ref)};
+    event.branch = ref.substr(11);
+    if (is_zero_sha(event.after)) return IgnoredEvent{fmt::format("branch {} was deleted", event.branch)};
+    return event;
+}
+
+GitlabEvent parse_merge(const json& payload) {
+    auto attributes = payload.find("object_attributes");
+    if (attributes == payload.end() || !attributes->is_object()) {
+        return MalformedEvent{"a Merge Request Hook needs object_attributes"};
+    }
+    auto action = text_at(*attributes, "action");
+    if (action != "merge") return IgnoredEvent{fmt::format("merge request action \"{}\" (only merge deploys)", action)};
+    DeployEvent event;
+    event.merge = true;
+    event.project = project_of(payload);
+    event.branch = text_at(*attributes, "target_branch");
+    event.after = text_at(*attributes, "merge_commit_sha");  // null for fast-forward merges
+    if (event.after.empty()) {
+        if (auto last = attributes->find("last_commit"); last != attributes->end() && last->is_object()) {
+            event.after = text_at(*last, "id");
+        }
+    }
+    if (auto user = payload.find("user"); user != payload.end() && user->is_object()) {
+        event.user = text_at(*user, "username");
+    }
+    if (event.branch.empty() || event.project.path_with_namespace.empty()) {
+        return MalformedEvent{"a merge needs object_attributes.target_branch and project.path_with_namespace"};
+    }
+    return event;
+}
+
+// "https://host/a/b.git", "git@host:a/b.git", "git://host:9418/b.git" -> "a/b" / "b".
+std::string path_of_url(std::string url) {
+    if (url.ends_with(".git")) url.resize(url.size() - 4);
+    auto scheme = url.find("://");
+    if (scheme != std::string::npos) {
+        auto slash = url.find('/', scheme + 3);
+        return slash == std::string::npos ? std::string() : url.substr(slash + 1);
+    }
+    auto colon = url.find(':');
+    return colon == std::string::npos ? url : url.substr(colon + 1);
+}
+
+}  // namespace
+
+GitlabEvent parse_gitlab_event(const std::string& event_header, const std::string& body) {
+    bool push = event_header == "Push Hook";
+    bool merge = event_header == "Merge Request Hook";
+    if (!push && !merge) {
+        return IgnoredEvent{fmt::format("event \"{}\" is not handled (Push Hook and Merge Request Hook are)",
+                                        event_header)};
+    }
+    auto payload = json::parse(body, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) return MalformedEvent{"the body is not a JSON object"};
+    return push ? parse_push(payload) : parse_merge(payload);
+}
+
+const config::Repository* match_repository(const config::Config& config, const GitlabProject& project) {
+    for (const auto& repository : config.repositories) {
+        if ((!project.http_url.empty() && repository.url == project.http_url) ||
+            (!project.ssh_url.empty() && repository.url == project.ssh_url) ||
+            path_of_url(repository.url) == project.path_with_namespace) {
+            return &repository;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace lbdeploy::server

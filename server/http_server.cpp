@@ -1,0 +1,113 @@
+#include "server/http_server.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+
+#include <iostream>
+
+namespace lbdeploy::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+tcp::endpoint parse_endpoint(const std::string& host_port) {
+    auto colon = host_port.rfind(':');
+    auto host = host_port.substr(0, colon);
+    if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+    auto port = static_cast<unsigned short>(std::stoi(host_port.substr(colon + 1)));
+    return {asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host), port};
+}
+
+Request bare_request(unsigned version) {
+    Request request;
+    request.version(version);
+    request.keep_alive(false);
+    return request;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, const Router& router, EventStreamer& events, HttpLimits limits)
+    : io_(io), router_(router), events_(events), limits_(limits), acceptor_(io) {}
+
+tcp::endpoint HttpServer::listen(const std::string& host_port) {
+    auto endpoint = parse_endpoint(host_port);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    asio::co_spawn(io_, accept_loop(), asio::detached);
+    return acceptor_.local_endpoint();
+}
+
+void HttpServer::stop_accepting() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+}
+
+asio::awaitable<void> HttpServer::accept_loop() {
+    while (acceptor_.is_open()) {
+        boost::system::error_code ec;
+        auto socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            if (ec == asio::error::operation_aborted) co_return;
+            continue;  // e.g. out of file descriptors: keep serving the others
+        }
+        auto executor = socket.get_executor();
+        asio::co_spawn(executor, session(std::move(socket)), asio::detached);
+    }
+}
+
+asio::awaitable<void> HttpServer::session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(16 * 1024);
+        parser.body_limit(limits_.max_body_size);
+        stream.expires_after(first ? limits_.header_timeout : limits_.idle_timeout);
+        first = false;
+        boost::system::error_code header_error;
+        co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, header_error));
+        // Closed, timed out (a stalled client) or garbage: nothing to answer.
+        // A Content-Length over the limit is refused here, before the body.
+        if (header_error && header_error != http::error::body_limit) break;
+        boost::system::error_code body_error = header_error;
+        if (!body_error) {
+            stream.expires_after(limits_.body_timeout);
+            co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, body_error));
+        }
+        Reply reply;
+        if (body_error == http::error::body_limit) {
+            reply = error_reply(bare_request(parser.get().version()), http::status::payload_too_large,
+                                "the body is larger than server.max_body_size");
+        } else if (body_error) {
+            break;
+        } else {
+            reply = co_await router_.dispatch(parser.get());
+        }
+        if (auto* stream_reply = std::get_if<EventStreamReply>(&reply)) {
+            co_await events_.run(stream, parser.get(), *stream_reply);
+            break;
+        }
+        auto& response = std::get<Response>(reply);
+        bool keep_alive = response.keep_alive() && !body_error;
+        if (body_error) response.keep_alive(false);
+        stream.expires_after(limits_.body_timeout);
+        boost::system::error_code write_error;
+        co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, write_error));
+        if (write_error || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace lbdeploy::server

@@ -1,0 +1,161 @@
+// /api/v1/jobs: list, detail with steps, log by offset, live events, re-run, cancel.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "server/json_views.hpp"
+#include "server/server_context.hpp"
+#include "storage/job_store.hpp"
+#include "storage/log_store.hpp"
+#include "storage/step_store.hpp"
+
+namespace lbdeploy::server {
+
+namespace {
+
+using boost::asio::awaitable;
+
+std::optional<std::int64_t> to_int(std::string_view text) {
+    std::int64_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+std::optional<std::int64_t> query_int(const RouteMatch& match, const std::string& key, std::int64_t fallback) {
+    auto found = match.query.find(key);
+    return found == match.query.end() || found->second.empty() ? std::optional(fallback) : to_int(found->second);
+}
+
+awaitable<Reply> list_jobs(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    storage::JobFilter filter;
+    if (auto pair = match.query.find("pair"); pair != match.query.end() && !pair->second.empty()) filter.pair = pair->second;
+    if (auto state = match.query.find("status"); state != match.query.end() && !state->second.empty()) {
+        filter.state = storage::parse_job_state(state->second);
+        if (!filter.state) co_return error_reply(request, http::status::bad_request, "unknown status " + state->second);
+    }
+    auto limit = query_int(match, "limit", 50);
+    auto before = query_int(match, "before", 0);
+    if (!limit || *limit < 1 || *limit > 500 || !before) {
+        co_return error_reply(request, http::status::bad_request, "limit must be 1-500 and before a job id");
+    }
+    filter.limit = static_cast<int>(*limit);
+    if (*before > 0) filter.before = *before;
+    auto jobs = storage::JobStore(context.db).list(filter);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& job : jobs) items.push_back(to_json(job));
+    nlohmann::json body{{"jobs", items}};
+    if (static_cast<int>(jobs.size()) == filter.limit) body["next_before"] = jobs.back().id;
+    co_return json_reply(request, http::status::ok, body);
+}
+
+// Resolves {id} to a job, or the 4xx reply.
+std::variant<storage::Job, Response> find_job(ServerContext& context, const Request& request, const RouteMatch& match) {
+    auto id = to_int(match.params.at(0));
+    if (!id) return error_reply(request, http::status::bad_request, "job ids are numbers");
+    auto job = storage::JobStore(context.db).find(*id);
+    if (!job) return error_reply(request, http::status::not_found, fmt::format("no job {}", *id));
+    return *job;
+}
+
+awaitable<Reply> job_detail(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    auto found = find_job(context, request, match);
+    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    const auto& job = std::get<storage::Job>(found);
+    auto body = to_json(job);
+    body["steps"] = nlohmann::json::array();
+    for (const auto& step : storage::StepStore(context.db).list(job.id)) body["steps"].push_back(to_json(step));
+    body["last_seq"] = storage::LogStore(context.db).last_seq(job.id);
+    co_return json_reply(request, http::status::ok, body);
+}
+
+awaitable<Reply> job_log(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    auto found = find_job(context, request, match);
+    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    auto after = query_int(match, "after", 0);
+    auto limit = query_int(match, "limit", 1000);
+    if (!after || !limit || *limit < 1 || *limit > 10000) {
+        co_return error_reply(request, http::status::bad_request, "after must be a number and limit 1-10000");
+    }
+    const auto& job = std::get<storage::Job>(found);
+    nlohmann::json lines = nlohmann::json::array();
+    for (const auto& line : storage::LogStore(context.db).read(job.id, *after, static_cast<int>(*limit))) {
+        lines.push_back(to_json(line));
+    }
+    co_return json_reply(request, http::status::ok,
+                         {{"job", job.id}, {"state", storage::to_string(job.state)}, {"lines", lines}});
+}
+
+awaitable<Reply> job_events(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    auto found = find_job(context, request, match);
+    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    auto last_event = request["Last-Event-ID"];
+    auto after = last_event.empty() ? query_int(match, "after", 0)
+                                    : to_int(std::string_view(last_event.data(), last_event.size()));
+    if (!after) co_return error_reply(request, http::status::bad_request, "Last-Event-ID must be a number");
+    co_return EventStreamReply{std::get<storage::Job>(found).id, *after};
+}
+
+awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_write(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    auto found = find_job(context, request, match);
+    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    const auto& job = std::get<storage::Job>(found);
+    if (!storage::is_final(job.state)) {
+        co_return error_reply(request, http::status::conflict, fmt::format("job {} is still {}", job.id,
+                                                                            storage::to_string(job.state)));
+    }
+    if (!context.config.find_pair(job.pair)) {
+        co_return error_reply(request, http::status::unprocessable_entity, "pair " + job.pair + " is no longer configured");
+    }
+    storage::NewJob again{job.pair, job.repository, job.commit, job.ref, storage::Trigger::rerun,
+                          requester(request), job.dry_run, job.id, std::nullopt};
+    storage::JobStore jobs(context.db);
+    auto queued = jobs.enqueue(again);
+    if (!queued.created) {
+        co_return error_reply(request, http::status::conflict,
+                              fmt::format("job {} for the same commit is already queued or running", queued.job_id));
+    }
+    context.worker.wake();
+    co_return json_reply(request, http::status::created, to_json(*jobs.find(queued.job_id)));
+}
+
+awaitable<Reply> cancel_job(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_write(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    auto found = find_job(context, request, match);
+    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    storage::JobStore jobs(context.db);
+    auto id = std::get<storage::Job>(found).id;
+    switch (jobs.cancel(id)) {
+    case storage::CancelOutcome::cancelled:
+    case storage::CancelOutcome::requested:
+        co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id)));
+    case storage::CancelOutcome::already_final:
+        co_return error_reply(request, http::status::conflict, fmt::format("job {} has already finished", id));
+    case storage::CancelOutcome::not_found:
+        break;
+    }
+    co_return error_reply(request, http::status::not_found, fmt::format("no job {}", id));
+}
+
+}  // namespace
+
+void add_job_routes(Router& router, ServerContext& context) {
+    auto bind = [&context](auto handler) {
+        return [&context, handler](const Request& request, const RouteMatch& match) {
+            return handler(context, request, match);
+        };
+    };
+    router.add(http::verb::get, "/api/v1/jobs", bind(list_jobs));
+    router.add(http::verb::get, "/api/v1/jobs/{id}", bind(job_detail));
+    router.add(http::verb::get, "/api/v1/jobs/{id}/log", bind(job_log));
+    router.add(http::verb::get, "/api/v1/jobs/{id}/events", bind(job_events));
+    router.add(http::verb::post, "/api/v1/jobs/{id}/rerun", bind(rerun_job));
+    router.add(http::verb::post, "/api/v1/jobs/{id}/cancel", bind(cancel_job));
+}
+
+}  // namespace lbdeploy::server

@@ -1,0 +1,126 @@
+// /api/v1/pairs: state per pair, and manual deploys.
+#include <utility>  // before Boost: 1.74's awaitable.hpp uses std::exchange without it
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "pipeline/git.hpp"
+#include "pipeline/pair_source.hpp"
+#include "server/json_views.hpp"
+#include "server/server_context.hpp"
+#include "storage/job_store.hpp"
+#include "storage/node_state_store.hpp"
+
+namespace lbdeploy::server {
+
+namespace {
+
+using boost::asio::awaitable;
+
+nlohmann::json pair_json(ServerContext& context, const config::Pair& pair) {
+    auto states = storage::NodeStateStore(context.db).list(pair.name);
+    nlohmann::json nodes = nlohmann::json::array();
+    std::set<std::string> commits;
+    for (const auto& node : pair.nodes) {
+        nlohmann::json entry{{"node", node.name}, {"host", node.host}, {"deployed_commit", ""}};
+        for (const auto& state : states) {
+            if (state.node == node.name) entry = to_json(state), entry["host"] = node.host;
+        }
+        commits.insert(entry["deployed_commit"].get<std::string>());
+        nodes.push_back(entry);
+    }
+    storage::JobFilter last;
+    last.pair = pair.name;
+    last.limit = 1;
+    auto jobs = storage::JobStore(context.db).list(last);
+    return {{"name", pair.name},
+            {"repository", pair.repository},
+            {"vip", pair.vip},
+            {"nodes", nodes},
+            // Drift: the nodes do not run the same commit (a failed or cancelled rollout in between).
+            {"drift", commits.size() > 1},
+            {"last_job", jobs.empty() ? nlohmann::json(nullptr) : to_json(jobs.front())}};
+}
+
+awaitable<Reply> list_pairs(ServerContext& context, const Request& request, const RouteMatch&) {
+    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& pair : context.config.pairs) pairs.push_back(pair_json(context, pair));
+    co_return json_reply(request, http::status::ok, {{"pairs", pairs}});
+}
+
+awaitable<Reply> pair_detail(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    const auto* pair = context.config.find_pair(match.params.at(0));
+    if (!pair) co_return error_reply(request, http::status::not_found, "no pair " + match.params.at(0));
+    co_return json_reply(request, http::status::ok, pair_json(context, *pair));
+}
+
+// Runs a blocking git lookup on the pool and resumes here with its result.
+awaitable<std::variant<std::string, std::string>> resolve_on_pool(ServerContext& context, const config::Pair& pair,
+                                                                  std::string ref) {
+    auto lookup = [&context, &pair, ref]() -> awaitable<std::variant<std::string, std::string>> {
+        try {
+            pipeline::Repositories repositories(context.config);
+            co_return std::variant<std::string, std::string>(std::in_place_index<0>, repositories.resolve(pair, ref));
+        } catch (const std::exception& e) {
+            co_return std::variant<std::string, std::string>(std::in_place_index<1>, e.what());
+        }
+    };
+    co_return co_await boost::asio::co_spawn(context.blocking, lookup(), boost::asio::use_awaitable);
+}
+
+awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, const RouteMatch& match) {
+    if (auto denied = context.credentials.check_write(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    const auto* pair = context.config.find_pair(match.params.at(0));
+    if (!pair) co_return error_reply(request, http::status::not_found, "no pair " + match.params.at(0));
+    auto body = request.body().empty() ? nlohmann::json::object() : nlohmann::json::parse(request.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) co_return error_reply(request, http::status::bad_request, "the body is not a JSON object");
+    auto text = [&](const char* key) { return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string(); };
+    auto ref = text("ref");
+    auto commit = text("commit");
+    if (!ref.empty() && !commit.empty()) co_return error_reply(request, http::status::bad_request, "give ref or commit, not both");
+    if (body.contains("dry_run") && !body["dry_run"].is_boolean()) co_return error_reply(request, http::status::bad_request, "dry_run must be true or false");
+    const auto& branch = context.config.find_repository(pair->repository)->branch;
+    auto wanted = !commit.empty() ? commit : !ref.empty() ? ref : branch;
+    auto resolved = co_await resolve_on_pool(context, *pair, wanted);
+    if (resolved.index() == 1) co_return error_reply(request, http::status::unprocessable_entity, std::get<1>(resolved));
+    storage::NewJob job{pair->name, pair->repository, std::get<0>(resolved), commit.empty() ? wanted : branch,
+                        storage::Trigger::manual, requester(request), body.value("dry_run", false), std::nullopt,
+                        std::nullopt};
+    storage::JobStore jobs(context.db);
+    auto queued = jobs.enqueue(job);
+    if (!queued.created) {
+        co_return error_reply(request, http::status::conflict,
+                              fmt::format("job {} for {} at {:.12} is already queued or running", queued.job_id,
+                                          pair->name, job.commit));
+    }
+    context.worker.wake();
+    auto created = to_json(*jobs.find(queued.job_id));
+    created["superseded"] = queued.superseded;
+    co_return json_reply(request, http::status::created, created);
+}
+
+}  // namespace
+
+std::string requester(const Request& request) {
+    auto user = request["X-Lbdeploy-User"];
+    return user.empty() ? std::string("api") : std::string(user);
+}
+
+void add_pair_routes(Router& router, ServerContext& context) {
+    auto bind = [&context](auto handler) {
+        return [&context, handler](const Request& request, const RouteMatch& match) {
+            return handler(context, request, match);
+        };
+    };
+    router.add(http::verb::get, "/api/v1/pairs", bind(list_pairs));
+    router.add(http::verb::get, "/api/v1/pairs/{pair}", bind(pair_detail));
+    router.add(http::verb::post, "/api/v1/pairs/{pair}/deploy", bind(deploy_pair));
+}
+
+}  // namespace lbdeploy::server

@@ -1,0 +1,41 @@
+#pragma once
+// What the HTTP handlers share. Everything here is used on the I/O thread
+// only, except `worker` (thread-safe) and `blocking` (a pool for git lookups).
+
+#include <utility>  // before Boost: 1.74's awaitable.hpp uses std::exchange without it
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <map>
+
+#include "config/config.hpp"
+#include "pipeline/worker.hpp"
+#include "server/auth.hpp"
+#include "storage/sqlite.hpp"
+
+namespace lbdeploy::server {
+
+struct ServerCounters {
+    std::map<std::string, std::int64_t> rejected_webhooks;  // by HTTP status: "401", "400", ...
+};
+
+struct ServerContext {
+    const config::Config& config;
+    storage::Database& db;
+    pipeline::Worker& worker;
+    boost::asio::thread_pool& blocking;
+    Credentials credentials;
+    ServerCounters counters;
+};
+
+// Who asks, for the job history: X-Lbdeploy-User, else "api".
+std::string requester(const Request& request);
+
+// Registers every endpoint of DESIGN §5 on the router.
+void add_webhook_routes(Router& router, ServerContext& context);
+void add_job_routes(Router& router, ServerContext& context);
+void add_pair_routes(Router& router, ServerContext& context);
+void add_health_routes(Router& router, ServerContext& context);
+
+}  // namespace lbdeploy::server

@@ -1,0 +1,88 @@
+// POST /hooks/gitlab: store the delivery, answer at once, plan it later.
+// GitLab disables a hook after repeated 4xx/5xx, so only a bad token is 401
+// and only malformed JSON of a known event is 400; everything else is 2xx.
+#include <fmt/format.h>
+
+#include "server/gitlab_event.hpp"
+#include "server/server_context.hpp"
+#include "storage/delivery_store.hpp"
+
+namespace lbdeploy::server {
+
+namespace {
+
+using boost::asio::awaitable;
+
+std::string dedupe_key(const Request& request, const DeployEvent& event) {
+    auto idempotency = request["Idempotency-Key"];
+    if (!idempotency.empty()) return "idempotency:" + std::string(idempotency);
+    return fmt::format("{}|refs/heads/{}|{}|{}", event.project.path_with_namespace, event.branch, event.after,
+                       event.merge ? "merge" : "push");
+}
+
+Response record_ignored(ServerContext& context, const Request& request, const std::string& event,
+                        const std::string& project, const std::string& reason) {
+    storage::NewDelivery delivery;
+    auto idempotency = request["Idempotency-Key"];
+    delivery.dedupe_key = idempotency.empty() ? fmt::format("ignored:{}:{}", storage::now_ms(), reason)
+                                              : "idempotency:" + std::string(idempotency);
+    delivery.event = event;
+    delivery.project = project;
+    auto recorded = storage::DeliveryStore(context.db).record(delivery);
+    if (recorded.is_new) storage::DeliveryStore(context.db).set_outcome(recorded.id, "ignored", reason);
+    return json_reply(request, http::status::ok, {{"delivery", recorded.id}, {"ignored", reason}});
+}
+
+Response accept(ServerContext& context, const Request& request, const std::string& event_name,
+                const DeployEvent& event) {
+    const auto* repository = match_repository(context.config, event.project);
+    if (!repository) {
+        return record_ignored(context, request, event_name, event.project.path_with_namespace,
+                              fmt::format("project {} is not a configured repository",
+                                          event.project.path_with_namespace));
+    }
+    if (event.branch != repository->branch) {
+        return record_ignored(context, request, event_name, event.project.path_with_namespace,
+                              fmt::format("branch {}: {} deploys from {}", event.branch, repository->name,
+                                          repository->branch));
+    }
+    storage::NewDelivery delivery{dedupe_key(request, event), event_name, event.project.path_with_namespace,
+                                  "refs/heads/" + event.branch, event.after, repository->name, event.before,
+                                  event.user};
+    auto recorded = storage::DeliveryStore(context.db).record(delivery);
+    if (!recorded.is_new) {
+        return json_reply(request, http::status::ok, {{"delivery", recorded.id}, {"duplicate", true}});
+    }
+    context.worker.submit_delivery(recorded.id);
+    return json_reply(request, http::status::accepted, {{"delivery", recorded.id}, {"status", "accepted"}});
+}
+
+awaitable<Reply> handle_gitlab(ServerContext& context, const Request& request) {
+    auto token = request["X-Gitlab-Token"];
+    if (!context.credentials.webhook_token_ok(std::string_view(token.data(), token.size()))) {
+        ++context.counters.rejected_webhooks["401"];
+        co_return error_reply(request, http::status::unauthorized,
+                              context.credentials.webhooks_enabled()
+                                  ? "wrong or missing X-Gitlab-Token"
+                                  : "webhooks are disabled: gitlab.webhook_token_file is not configured");
+    }
+    std::string event_name(request["X-Gitlab-Event"]);
+    auto event = parse_gitlab_event(event_name, request.body());
+    if (auto* malformed = std::get_if<MalformedEvent>(&event)) {
+        ++context.counters.rejected_webhooks["400"];
+        co_return error_reply(request, http::status::bad_request, malformed->reason);
+    }
+    if (auto* ignored = std::get_if<IgnoredEvent>(&event)) {
+        co_return record_ignored(context, request, event_name, "", ignored->reason);
+    }
+    co_return accept(context, request, event_name, std::get<DeployEvent>(event));
+}
+
+}  // namespace
+
+void add_webhook_routes(Router& router, ServerContext& context) {
+    router.add(http::verb::post, "/hooks/gitlab",
+               [&context](const Request& request, const RouteMatch&) { return handle_gitlab(context, request); });
+}
+
+}  // namespace lbdeploy::server
