@@ -15,6 +15,7 @@
 #include "cli/arguments.hpp"
 #include "cli/store_location.hpp"
 #include "config/config_loader.hpp"
+#include "pipeline/commit_status.hpp"
 #include "pipeline/git.hpp"
 #include "pipeline/ssh.hpp"
 #include "pipeline/worker.hpp"
@@ -45,6 +46,13 @@ server::HttpLimits limits_of(const config::ServerSettings& settings) {
     return limits;
 }
 
+// Where people find job pages: server.public_url, else the listen address.
+std::string public_url(const config::ServerSettings& settings, const std::string& listen) {
+    auto url = settings.public_url.empty() ? "http://" + listen : settings.public_url;
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+}
+
 void recover(storage::Database& db, Streams streams) {
     for (auto id : storage::JobStore(db).recover_interrupted()) {
         streams.err << fmt::format("lbdeploy: job {} was running when lbdeploy stopped: marked interrupted\n", id);
@@ -67,9 +75,12 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
 
     boost::asio::io_context io(1);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);  // before any thread starts: all inherit the mask
-    pipeline::Worker worker(config, store);
+    auto listen = arguments.value("listen").value_or(config.server.listen);
+    pipeline::CommitStatusNotifier statuses(config, public_url(config.server, listen));
+    pipeline::Worker worker(config, store, [&statuses](const storage::Job& job) { statuses.notify(job); });
     boost::asio::thread_pool blocking(2);
-    server::ServerContext context{config, db, worker, blocking, std::move(credentials), {}};
+    server::ServerContext context{config, db, worker, blocking, std::move(credentials), {}, {}};
+    context.job_changed = [&statuses](const storage::Job& job) { statuses.notify(job); };
     server::Router router;
     server::add_webhook_routes(router, context);
     server::add_job_routes(router, context);
@@ -77,7 +88,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     server::add_health_routes(router, context);
     server::EventStreamer events(db);
     server::HttpServer http(io, router, events, limits_of(config.server));
-    auto endpoint = http.listen(arguments.value("listen").value_or(config.server.listen));
+    auto endpoint = http.listen(listen);
     worker.start();
     streams.out << fmt::format("lbdeploy: listening on http://{}:{}\n", endpoint.address().to_string(),
                                endpoint.port()) << std::flush;

@@ -170,6 +170,17 @@ bool is_safe_name(std::string_view text) {
     return true;
 }
 
+std::string repository_path(std::string url) {
+    if (url.ends_with(".git")) url.resize(url.size() - 4);
+    auto scheme = url.find("://");
+    if (scheme != std::string::npos) {
+        auto slash = url.find('/', scheme + 3);
+        return slash == std::string::npos ? std::string() : url.substr(slash + 1);
+    }
+    auto colon = url.find(':');
+    return colon == std::string::npos || url.starts_with('/') ? url : url.substr(colon + 1);
+}
+
 bool is_absolute_safe_path(std::string_view text) {
     if (!text.starts_with('/') || text.ends_with('/')) {
         return false;

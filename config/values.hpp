@@ -32,6 +32,9 @@ bool is_hostname(std::string_view text);
 bool is_safe_name(std::string_view text);
 // "/a/b.c": absolute, every component a safe name (no "//", "..", spaces or quotes).
 bool is_absolute_safe_path(std::string_view text);
+// The project path of a git URL, as GitLab names projects:
+// "https://host/a/b.git" and "git@host:a/b.git" -> "a/b"; a local path as it is.
+std::string repository_path(std::string url);
 // "host:port" or "[v6]:port" with a port in 1-65535.
 bool is_host_port(std::string_view text);
 

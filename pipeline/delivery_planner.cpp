@@ -75,18 +75,19 @@ storage::NewJob job_for(const config::Config& config, Repositories& repositories
 DeliveryPlan plan_delivery(const config::Config& config, Repositories& repositories, storage::Database& db,
                            const storage::Delivery& delivery) {
     const auto* repository = config.find_repository(delivery.repository);
-    if (!repository) return {"ignored", fmt::format("repository \"{}\" is not configured", delivery.repository), {}};
+    if (!repository) return {"ignored", fmt::format("repository \"{}\" is not configured", delivery.repository), {}, {}};
     auto& mirror = repositories.fetched(delivery.repository);
     bool merge = delivery.event == "Merge Request Hook";
     auto head = merge ? mirror.resolve(repository->branch) : mirror.resolve(delivery.after);
     auto pairs = merge ? merged_pairs(config, mirror, db, delivery, head)
                        : affected_pairs(config, delivery.repository, pushed_paths(mirror, delivery));
-    if (pairs.empty()) return {"ignored", fmt::format("no configured pair changed in {:.12}", head), {}};
-    DeliveryPlan plan{"queued", "", {}};
+    if (pairs.empty()) return {"ignored", fmt::format("no configured pair changed in {:.12}", head), {}, {}};
+    DeliveryPlan plan{"queued", "", {}, {}};
     storage::JobStore jobs(db);
     for (const auto& name : pairs) {
         auto queued = jobs.enqueue(job_for(config, repositories, *config.find_pair(name), delivery, head, merge));
         if (queued.created) plan.jobs.push_back(queued.job_id);
+        plan.superseded.insert(plan.superseded.end(), queued.superseded.begin(), queued.superseded.end());
         plan.detail += fmt::format("{}{}: job {}{}", plan.detail.empty() ? "" : ", ", name, queued.job_id,
                                    queued.created ? "" : " (already queued)");
     }

@@ -23,6 +23,7 @@ struct DeliveryPlan {
     std::string outcome;  // queued | ignored
     std::string detail;   // for people: which jobs, or why none
     std::vector<storage::JobId> jobs;  // created now (not those that already existed)
+    std::vector<storage::JobId> superseded;  // queued jobs the new ones replaced
 };
 
 DeliveryPlan plan_delivery(const config::Config& config, Repositories& repositories, storage::Database& db,

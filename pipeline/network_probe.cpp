@@ -71,29 +71,35 @@ bool is_ip_literal(const std::string& host) {
     return !ec;
 }
 
+struct Call {
+    http::verb method = http::verb::get;
+    Url url;
+    HttpHeaders headers;
+    std::string body;
+    bool insecure_tls = false;
+};
+
 template <typename Stream>
-asio::awaitable<ProbeOutcome> exchange(Stream& stream, const Url& url, const HttpExpectation& expect) {
-    http::request<http::empty_body> request{http::verb::get, url.target, 11};
-    request.set(http::field::host, url.host);
-    request.set(http::field::user_agent, "lbdeploy-check");
+asio::awaitable<HttpResult> exchange(Stream& stream, const Call& call) {
+    http::request<http::string_body> request{call.method, call.url.target, 11};
+    request.set(http::field::host, call.url.host);
+    request.set(http::field::user_agent, "lbdeploy");
     request.set(http::field::connection, "close");
+    for (const auto& [name, value] : call.headers) request.set(name, value);
+    if (call.method != http::verb::get) {
+        request.body() = call.body;
+        request.prepare_payload();
+    }
     co_await http::async_write(stream, request, asio::use_awaitable);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(max_body);
     co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
-    const auto& response = parser.get();
-    auto status = static_cast<int>(response.result_int());
-    if (status != expect.status) {
-        co_return ProbeOutcome{false, fmt::format("HTTP {} (expected {})", status, expect.status)};
-    }
-    if (!expect.body_contains.empty() && response.body().find(expect.body_contains) == std::string::npos) {
-        co_return ProbeOutcome{false, fmt::format("HTTP {} but the body lacks \"{}\"", status, expect.body_contains)};
-    }
-    co_return ProbeOutcome{true, fmt::format("HTTP {}", status)};
+    co_return HttpResult{true, static_cast<int>(parser.get().result_int()), parser.get().body(), {}};
 }
 
-asio::awaitable<ProbeOutcome> get(const Url& url, const HttpExpectation& expect, std::chrono::milliseconds timeout) {
+asio::awaitable<HttpResult> perform(const Call& call, std::chrono::milliseconds timeout) {
+    const auto& url = call.url;
     auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
     auto endpoints = co_await resolver.async_resolve(url.host, url.port, asio::use_awaitable);
@@ -101,10 +107,10 @@ asio::awaitable<ProbeOutcome> get(const Url& url, const HttpExpectation& expect,
         beast::tcp_stream stream(executor);
         stream.expires_after(timeout);
         co_await stream.async_connect(endpoints, asio::use_awaitable);
-        co_return co_await exchange(stream, url, expect);
+        co_return co_await exchange(stream, call);
     }
     asio::ssl::context tls(asio::ssl::context::tls_client);
-    if (expect.insecure_tls) {
+    if (call.insecure_tls) {
         tls.set_verify_mode(asio::ssl::verify_none);
     } else {
         tls.set_default_verify_paths();
@@ -120,7 +126,7 @@ asio::awaitable<ProbeOutcome> get(const Url& url, const HttpExpectation& expect,
     beast::get_lowest_layer(stream).expires_after(timeout);
     co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::use_awaitable);
     co_await stream.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-    co_return co_await exchange(stream, url, expect);
+    co_return co_await exchange(stream, call);
 }
 
 asio::awaitable<ProbeOutcome> connect(const std::string& host, const std::string& port,
@@ -134,12 +140,15 @@ asio::awaitable<ProbeOutcome> connect(const std::string& host, const std::string
     co_return ProbeOutcome{true, fmt::format("connected to {}", endpoint.address().to_string())};
 }
 
-// Runs one probe to completion or until the deadline, whichever comes first;
-// errors become the outcome's detail.
-ProbeOutcome run_probe(asio::awaitable<ProbeOutcome> probe, std::chrono::milliseconds timeout) {
+// Runs a coroutine to completion or until the deadline, whichever comes
+// first; a failure becomes `failed(message)`.
+template <typename Result>
+Result run_with_deadline(asio::awaitable<Result> work, std::chrono::milliseconds timeout,
+                         Result (*failed)(std::string)) {
     asio::io_context io;
-    std::optional<ProbeOutcome> outcome;
-    asio::co_spawn(io, std::move(probe), [&](std::exception_ptr error, ProbeOutcome result) {
+    std::optional<Result> outcome;
+    auto timed_out = fmt::format("timed out after {} ms", timeout.count());
+    asio::co_spawn(io, std::move(work), [&](std::exception_ptr error, Result result) {
         if (!error) {
             outcome = std::move(result);
             return;
@@ -147,15 +156,32 @@ ProbeOutcome run_probe(asio::awaitable<ProbeOutcome> probe, std::chrono::millise
         try {
             std::rethrow_exception(error);
         } catch (const boost::system::system_error& e) {
-            outcome = ProbeOutcome{false, e.code() == beast::error::timeout
-                                              ? fmt::format("timed out after {} ms", timeout.count())
-                                              : e.code().message()};
+            outcome = failed(e.code() == beast::error::timeout ? timed_out : e.code().message());
         } catch (const std::exception& e) {
-            outcome = ProbeOutcome{false, e.what()};
+            outcome = failed(e.what());
         }
     });
     io.run_for(timeout + std::chrono::milliseconds(500));
-    return outcome.value_or(ProbeOutcome{false, fmt::format("timed out after {} ms", timeout.count())});
+    return outcome ? std::move(*outcome) : failed(timed_out);
+}
+
+ProbeOutcome failed_probe(std::string message) {
+    return {false, std::move(message)};
+}
+
+HttpResult failed_request(std::string message) {
+    return {false, 0, {}, std::move(message)};
+}
+
+ProbeOutcome judge(const HttpResult& result, const HttpExpectation& expect) {
+    if (!result.ok) return {false, result.error};
+    if (result.status != expect.status) {
+        return {false, fmt::format("HTTP {} (expected {})", result.status, expect.status)};
+    }
+    if (!expect.body_contains.empty() && result.body.find(expect.body_contains) == std::string::npos) {
+        return {false, fmt::format("HTTP {} but the body lacks \"{}\"", result.status, expect.body_contains)};
+    }
+    return {true, fmt::format("HTTP {}", result.status)};
 }
 
 }  // namespace
@@ -164,7 +190,18 @@ ProbeOutcome probe_http(const std::string& url_text, const HttpExpectation& expe
                         std::chrono::milliseconds timeout) {
     auto url = parse_url(url_text);
     if (!url) return {false, fmt::format("not an http(s) URL: {}", url_text)};
-    return run_probe(get(*url, expect, timeout), timeout);
+    return judge(run_with_deadline(perform(Call{http::verb::get, *url, {}, {}, expect.insecure_tls}, timeout), timeout,
+                                   failed_request),
+                 expect);
+}
+
+HttpResult http_request(const std::string& method, const std::string& url_text, const HttpHeaders& headers,
+                        const std::string& body, std::chrono::milliseconds timeout) {
+    auto url = parse_url(url_text);
+    if (!url) return failed_request(fmt::format("not an http(s) URL: {}", url_text));
+    auto verb = http::string_to_verb(method);
+    if (verb == http::verb::unknown) return failed_request("unknown HTTP method " + method);
+    return run_with_deadline(perform(Call{verb, *url, headers, body, false}, timeout), timeout, failed_request);
 }
 
 ProbeOutcome probe_tcp(const std::string& host_port, std::chrono::milliseconds timeout) {
@@ -172,7 +209,7 @@ ProbeOutcome probe_tcp(const std::string& host_port, std::chrono::milliseconds t
     if (colon == std::string::npos) return {false, fmt::format("not host:port: {}", host_port)};
     std::string host = host_port.substr(0, colon);
     if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
-    return run_probe(connect(host, host_port.substr(colon + 1), timeout), timeout);
+    return run_with_deadline(connect(host, host_port.substr(colon + 1), timeout), timeout, failed_probe);
 }
 
 }  // namespace lbdeploy::pipeline

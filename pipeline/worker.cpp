@@ -143,13 +143,15 @@ void Worker::plan_one(storage::Database& db, std::int64_t delivery_id) {
         auto plan = plan_delivery(config_, repositories, db, *delivery);
         deliveries.set_outcome(delivery_id, plan.outcome, plan.detail);
         if (!plan.jobs.empty()) {
-            jobs_changed_.notify_all();
             if (listener_) {
                 storage::JobStore jobs(db);
-                for (auto id : plan.jobs) {
-                    if (auto job = jobs.find(id)) listener_(*job);
+                for (const auto* ids : {&plan.jobs, &plan.superseded}) {
+                    for (auto id : *ids) {
+                        if (auto job = jobs.find(id)) listener_(*job);
+                    }
                 }
             }
+            jobs_changed_.notify_all();
         }
     } catch (const std::exception& e) {
         deliveries.set_outcome(delivery_id, "failed", e.what());

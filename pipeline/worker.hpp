@@ -24,8 +24,8 @@ namespace lbdeploy::pipeline {
 
 class Worker {
 public:
-    // Called (from a worker thread) when a job changes state, e.g. to post a
-    // GitLab commit status. Must not throw.
+    // Called (from a worker thread) when a job was queued, superseded, started
+    // or finished, e.g. to queue a GitLab commit status. Must not block or throw.
     using JobListener = std::function<void(const storage::Job&)>;
 
     Worker(const config::Config& config, std::filesystem::path store, JobListener listener = {});

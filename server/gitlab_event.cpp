@@ -1,5 +1,7 @@
 #include "server/gitlab_event.hpp"
 
+#include "config/values.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -73,18 +75,6 @@ GitlabEvent parse_merge(const json& payload) {
     return event;
 }
 
-// "https://host/a/b.git", "git@host:a/b.git", "git://host:9418/b.git" -> "a/b" / "b".
-std::string path_of_url(std::string url) {
-    if (url.ends_with(".git")) url.resize(url.size() - 4);
-    auto scheme = url.find("://");
-    if (scheme != std::string::npos) {
-        auto slash = url.find('/', scheme + 3);
-        return slash == std::string::npos ? std::string() : url.substr(slash + 1);
-    }
-    auto colon = url.find(':');
-    return colon == std::string::npos ? url : url.substr(colon + 1);
-}
-
 }  // namespace
 
 GitlabEvent parse_gitlab_event(const std::string& event_header, const std::string& body) {
@@ -103,7 +93,7 @@ const config::Repository* match_repository(const config::Config& config, const G
     for (const auto& repository : config.repositories) {
         if ((!project.http_url.empty() && repository.url == project.http_url) ||
             (!project.ssh_url.empty() && repository.url == project.ssh_url) ||
-            path_of_url(repository.url) == project.path_with_namespace) {
+            config::repository_path(repository.url) == project.path_with_namespace) {
             return &repository;
         }
     }

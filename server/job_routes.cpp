@@ -121,6 +121,7 @@ awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const
                               fmt::format("job {} for the same commit is already queued or running", queued.job_id));
     }
     context.worker.wake();
+    announce(context, queued.job_id, queued.superseded);
     co_return json_reply(request, http::status::created, to_json(*jobs.find(queued.job_id)));
 }
 
@@ -132,6 +133,8 @@ awaitable<Reply> cancel_job(ServerContext& context, const Request& request, cons
     auto id = std::get<storage::Job>(found).id;
     switch (jobs.cancel(id)) {
     case storage::CancelOutcome::cancelled:
+        announce(context, id, {});
+        co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id)));
     case storage::CancelOutcome::requested:
         co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id)));
     case storage::CancelOutcome::already_final:

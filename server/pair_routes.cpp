@@ -100,12 +100,22 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
                                           pair->name, job.commit));
     }
     context.worker.wake();
+    announce(context, queued.job_id, queued.superseded);
     auto created = to_json(*jobs.find(queued.job_id));
     created["superseded"] = queued.superseded;
     co_return json_reply(request, http::status::created, created);
 }
 
 }  // namespace
+
+void announce(ServerContext& context, storage::JobId queued, const std::vector<storage::JobId>& superseded) {
+    if (!context.job_changed) return;
+    storage::JobStore jobs(context.db);
+    if (auto job = jobs.find(queued)) context.job_changed(*job);
+    for (auto id : superseded) {
+        if (auto job = jobs.find(id)) context.job_changed(*job);
+    }
+}
 
 std::string requester(const Request& request) {
     auto user = request["X-Lbdeploy-User"];

@@ -6,7 +6,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
-#include <atomic>
+#include <functional>
 #include <map>
 
 #include "config/config.hpp"
@@ -27,7 +27,13 @@ struct ServerContext {
     boost::asio::thread_pool& blocking;
     Credentials credentials;
     ServerCounters counters;
+    // Called on the I/O thread when the API queued or superseded a job (e.g.
+    // to post its GitLab status); must not block. May be empty.
+    std::function<void(const storage::Job&)> job_changed;
 };
+
+// Tells job_changed about a job just queued and the jobs it superseded.
+void announce(ServerContext& context, storage::JobId queued, const std::vector<storage::JobId>& superseded);
 
 // Who asks, for the job history: X-Lbdeploy-User, else "api".
 std::string requester(const Request& request);
