@@ -21,6 +21,7 @@
 #include "pipeline/worker.hpp"
 #include "server/http_server.hpp"
 #include "server/server_context.hpp"
+#include "storage/checkpointer.hpp"
 #include "storage/job_store.hpp"
 #include "storage/schema.hpp"
 
@@ -72,6 +73,10 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     auto store = config.server.data_dir / store_file_name;
     auto db = storage::open_store(store);
     recover(db, streams);
+    // The I/O thread never runs a WAL checkpoint (an fsync of the database
+    // inside a webhook's reply); the checkpointer thread does, every second.
+    db.execute("PRAGMA wal_autocheckpoint=0");
+    storage::Checkpointer checkpointer(store, std::chrono::seconds(1));
 
     boost::asio::io_context io(1);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);  // before any thread starts: all inherit the mask

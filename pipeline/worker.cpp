@@ -126,20 +126,22 @@ void Worker::run_planner() {
             deliveries_changed_.wait(lock, [this] { return stopping_ || !deliveries_.empty(); });
             continue;
         }
-        auto id = deliveries_.front();
-        deliveries_.pop_front();
+        // Everything waiting, with one Repositories: a burst of pushes to
+        // one repository is fetched once, not once per delivery.
+        std::vector<std::int64_t> batch(deliveries_.begin(), deliveries_.end());
+        deliveries_.clear();
         lock.unlock();
-        plan_one(db, id);
+        Repositories repositories(config_);
+        for (auto id : batch) plan_one(db, repositories, id);
         lock.lock();
     }
 }
 
-void Worker::plan_one(storage::Database& db, std::int64_t delivery_id) {
+void Worker::plan_one(storage::Database& db, Repositories& repositories, std::int64_t delivery_id) {
     storage::DeliveryStore deliveries(db);
     auto delivery = deliveries.find(delivery_id);
     if (!delivery || delivery->outcome != "received") return;
     try {
-        Repositories repositories(config_);
         auto plan = plan_delivery(config_, repositories, db, *delivery);
         deliveries.set_outcome(delivery_id, plan.outcome, plan.detail);
         if (!plan.jobs.empty()) {

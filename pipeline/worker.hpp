@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/pair_source.hpp"
 #include "storage/job.hpp"
 #include "storage/sqlite.hpp"
 
@@ -48,7 +49,7 @@ private:
     void run_jobs();
     void run_planner();
     void run_one(storage::Database& db, const storage::Job& job);
-    void plan_one(storage::Database& db, std::int64_t delivery_id);
+    void plan_one(storage::Database& db, Repositories& repositories, std::int64_t delivery_id);
 
     const config::Config& config_;
     std::filesystem::path store_;

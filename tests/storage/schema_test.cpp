@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "storage/schema.hpp"
 #include "support/temp_dir.hpp"
 
@@ -24,7 +27,25 @@ TEST_CASE("open_store creates the directory, migrates, and turns on WAL and fore
     CHECK(pragma_int(db, "user_version") == storage::current_schema_version());
     CHECK(pragma_text(db, "journal_mode") == "wal");
     CHECK(pragma_int(db, "foreign_keys") == 1);
-    CHECK(pragma_int(db, "busy_timeout") == 5000);
+}
+
+TEST_CASE("a writer waits for another connection's lock instead of failing, and gives up after its timeout") {
+    testing::TempDir dir;
+    auto holder = storage::open_store(dir / "lock.db");
+    auto waiter = storage::Database::open(dir / "lock.db");
+    auto impatient = storage::Database::open(dir / "lock.db", 50);
+    holder.execute("BEGIN IMMEDIATE");
+    std::thread release([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        holder.execute("COMMIT");
+    });
+    auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(impatient.execute("BEGIN IMMEDIATE"), storage::StorageError);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(250));
+    waiter.execute("BEGIN IMMEDIATE");  // waits for the commit, ~300 ms
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(250));
+    waiter.execute("COMMIT");
+    release.join();
 }
 
 TEST_CASE("migrating twice is a no-op") {
