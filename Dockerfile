@@ -23,9 +23,9 @@ COPY examples/lbdeploy.yaml /etc/lbdeploy/lbdeploy.example.yaml
 USER lbdeploy
 VOLUME ["/var/lib/lbdeploy"]
 EXPOSE 8080
-# /healthz is served by `lbdeploy serve` (issue 5); until then the check fails
-# loudly rather than pretending.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
   CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
 ENTRYPOINT ["/usr/local/bin/lbdeploy"]
-CMD ["check-config", "/etc/lbdeploy/lbdeploy.yaml"]
+# Mount the configuration (and its token/key files) under /etc/lbdeploy; the
+# listen address is overridden so the published port reaches the server.
+CMD ["serve", "-c", "/etc/lbdeploy/lbdeploy.yaml", "--listen", "0.0.0.0:8080"]
