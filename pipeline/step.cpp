@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 #include "storage/sqlite.hpp"
 
 namespace lbdeploy::pipeline {
@@ -34,14 +38,28 @@ CommandResult run_logged(SshSession& session, Reporter& reporter, const std::str
     return result;
 }
 
+// The command, how it ended, and its stderr's first error-looking line (the
+// cause, as in HAProxy's "[ALERT] ... unknown keyword") plus its last line
+// (the verdict), so the job's error says what went wrong without the log.
 std::string describe_failure(const std::string& command, const CommandResult& result) {
     std::string what = result.timed_out ? std::string("timed out") : fmt::format("exited with {}", result.exit_status);
-    std::string_view err = result.err;
-    while (!err.empty() && err.back() == '\n') err.remove_suffix(1);
-    auto last_newline = err.rfind('\n');
-    auto last_line = last_newline == std::string_view::npos ? err : err.substr(last_newline + 1);
-    return last_line.empty() ? fmt::format("`{}` {}", command, what)
-                             : fmt::format("`{}` {}: {}", command, what, last_line);
+    std::vector<std::string_view> lines;
+    std::string_view rest = result.err;
+    while (!rest.empty()) {
+        auto end = rest.find('\n');
+        auto line = rest.substr(0, end);
+        if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    }
+    if (lines.empty()) return fmt::format("`{}` {}", command, what);
+    auto looks_like_error = [](std::string_view line) {
+        std::string lower(line);
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return lower.find("alert") != std::string::npos || lower.find("error") != std::string::npos;
+    };
+    auto cause = std::find_if(lines.begin(), lines.end(), looks_like_error);
+    if (cause == lines.end() || *cause == lines.back()) return fmt::format("`{}` {}: {}", command, what, lines.back());
+    return fmt::format("`{}` {}: {} | {}", command, what, *cause, lines.back());
 }
 
 }  // namespace lbdeploy::pipeline

@@ -44,7 +44,7 @@ awaitable<Reply> list_jobs(ServerContext& context, const Request& request, const
     if (*before > 0) filter.before = *before;
     auto jobs = storage::JobStore(context.db).list(filter);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& job : jobs) items.push_back(to_json(job));
+    for (const auto& job : jobs) items.push_back(to_json(job, context.config));
     nlohmann::json body{{"jobs", items}};
     if (static_cast<int>(jobs.size()) == filter.limit) body["next_before"] = jobs.back().id;
     co_return json_reply(request, http::status::ok, body);
@@ -64,7 +64,7 @@ awaitable<Reply> job_detail(ServerContext& context, const Request& request, cons
     auto found = find_job(context, request, match);
     if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
     const auto& job = std::get<storage::Job>(found);
-    auto body = to_json(job);
+    auto body = to_json(job, context.config);
     body["steps"] = nlohmann::json::array();
     for (const auto& step : storage::StepStore(context.db).list(job.id)) body["steps"].push_back(to_json(step));
     body["last_seq"] = storage::LogStore(context.db).last_seq(job.id);
@@ -122,7 +122,7 @@ awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const
     }
     context.worker.wake();
     announce(context, queued.job_id, queued.superseded);
-    co_return json_reply(request, http::status::created, to_json(*jobs.find(queued.job_id)));
+    co_return json_reply(request, http::status::created, to_json(*jobs.find(queued.job_id), context.config));
 }
 
 awaitable<Reply> cancel_job(ServerContext& context, const Request& request, const RouteMatch& match) {
@@ -134,9 +134,9 @@ awaitable<Reply> cancel_job(ServerContext& context, const Request& request, cons
     switch (jobs.cancel(id)) {
     case storage::CancelOutcome::cancelled:
         announce(context, id, {});
-        co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id)));
+        co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id), context.config));
     case storage::CancelOutcome::requested:
-        co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id)));
+        co_return json_reply(request, http::status::accepted, to_json(*jobs.find(id), context.config));
     case storage::CancelOutcome::already_final:
         co_return error_reply(request, http::status::conflict, fmt::format("job {} has already finished", id));
     case storage::CancelOutcome::not_found:

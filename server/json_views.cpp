@@ -31,6 +31,21 @@ nlohmann::json to_json(const storage::Job& job) {
             {"delivery_id", optional_value(job.delivery_id)}};
 }
 
+nlohmann::json to_json(const storage::Job& job, const config::Config& config) {
+    auto json = to_json(job);
+    json["commit_url"] = nullptr;
+    const auto* repository = config.find_repository(job.repository);
+    if (!repository) return json;
+    std::string base = repository->url;
+    if (base.ends_with(".git")) base.resize(base.size() - 4);
+    if (base.starts_with("git@") && base.find(':') != std::string::npos) {
+        auto colon = base.find(':');
+        base = "https://" + base.substr(4, colon - 4) + "/" + base.substr(colon + 1);
+    }
+    if (base.starts_with("https://") || base.starts_with("http://")) json["commit_url"] = base + "/-/commit/" + job.commit;
+    return json;
+}
+
 nlohmann::json to_json(const storage::Step& step) {
     return {{"id", step.id},
             {"node", step.node},

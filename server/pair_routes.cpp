@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <map>
 #include <set>
 
 #include "pipeline/git.hpp"
@@ -21,7 +24,28 @@ namespace {
 
 using boost::asio::awaitable;
 
-nlohmann::json pair_json(ServerContext& context, const config::Pair& pair) {
+using BranchHeads = std::map<std::string, std::string>;  // repository -> head of its branch
+
+// The head of each repository's branch as the local mirror last fetched it
+// (no network: a page view must not trigger fetches). On the blocking pool.
+awaitable<BranchHeads> branch_heads(ServerContext& context) {
+    auto lookup = [&context]() -> awaitable<BranchHeads> {
+        BranchHeads heads;
+        for (const auto& repository : context.config.repositories) {
+            auto directory = pipeline::mirror_directory(context.config.server.data_dir, repository.name);
+            if (!std::filesystem::exists(directory / "HEAD")) continue;
+            try {
+                heads[repository.name] = pipeline::Mirror::open(directory, repository).resolve(repository.branch);
+            } catch (const pipeline::GitError&) {
+                // Not fetched yet: no head to compare with.
+            }
+        }
+        co_return heads;
+    };
+    co_return co_await boost::asio::co_spawn(context.blocking, lookup(), boost::asio::use_awaitable);
+}
+
+nlohmann::json pair_json(ServerContext& context, const config::Pair& pair, const BranchHeads& heads) {
     auto states = storage::NodeStateStore(context.db).list(pair.name);
     nlohmann::json nodes = nlohmann::json::array();
     std::set<std::string> commits;
@@ -33,6 +57,9 @@ nlohmann::json pair_json(ServerContext& context, const config::Pair& pair) {
         commits.insert(entry["deployed_commit"].get<std::string>());
         nodes.push_back(entry);
     }
+    auto head = heads.find(pair.repository);
+    bool behind = head != heads.end() && std::any_of(commits.begin(), commits.end(),
+                                                        [&](const std::string& commit) { return commit != head->second; });
     storage::JobFilter last;
     last.pair = pair.name;
     last.limit = 1;
@@ -43,13 +70,17 @@ nlohmann::json pair_json(ServerContext& context, const config::Pair& pair) {
             {"nodes", nodes},
             // Drift: the nodes do not run the same commit (a failed or cancelled rollout in between).
             {"drift", commits.size() > 1},
-            {"last_job", jobs.empty() ? nlohmann::json(nullptr) : to_json(jobs.front())}};
+            // The head of the deploy branch as last fetched, and whether a node runs something else.
+            {"branch_head", head == heads.end() ? nlohmann::json(nullptr) : nlohmann::json(head->second)},
+            {"behind_branch", behind},
+            {"last_job", jobs.empty() ? nlohmann::json(nullptr) : to_json(jobs.front(), context.config)}};
 }
 
 awaitable<Reply> list_pairs(ServerContext& context, const Request& request, const RouteMatch&) {
     if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    auto heads = co_await branch_heads(context);
     nlohmann::json pairs = nlohmann::json::array();
-    for (const auto& pair : context.config.pairs) pairs.push_back(pair_json(context, pair));
+    for (const auto& pair : context.config.pairs) pairs.push_back(pair_json(context, pair, heads));
     co_return json_reply(request, http::status::ok, {{"pairs", pairs}});
 }
 
@@ -57,7 +88,8 @@ awaitable<Reply> pair_detail(ServerContext& context, const Request& request, con
     if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
     const auto* pair = context.config.find_pair(match.params.at(0));
     if (!pair) co_return error_reply(request, http::status::not_found, "no pair " + match.params.at(0));
-    co_return json_reply(request, http::status::ok, pair_json(context, *pair));
+    auto heads = co_await branch_heads(context);
+    co_return json_reply(request, http::status::ok, pair_json(context, *pair, heads));
 }
 
 // Runs a blocking git lookup on the pool and resumes here with its result.
@@ -101,7 +133,7 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
     }
     context.worker.wake();
     announce(context, queued.job_id, queued.superseded);
-    auto created = to_json(*jobs.find(queued.job_id));
+    auto created = to_json(*jobs.find(queued.job_id), context.config);
     created["superseded"] = queued.superseded;
     co_return json_reply(request, http::status::created, created);
 }
