@@ -94,10 +94,8 @@ awaitable<Reply> metrics(ServerContext& context, const Request& request, const R
 }  // namespace
 
 void add_health_routes(Router& router, ServerContext& context) {
-    router.add(http::verb::get, "/healthz",
-               [&context](const Request& request, const RouteMatch& match) { return healthz(context, request, match); });
-    router.add(http::verb::get, "/metrics",
-               [&context](const Request& request, const RouteMatch& match) { return metrics(context, request, match); });
+    router.add(http::verb::get, "/healthz", with_context(context, healthz));
+    router.add(http::verb::get, "/metrics", with_context(context, metrics));
 }
 
 }  // namespace lbdeploy::server

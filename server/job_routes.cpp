@@ -148,17 +148,12 @@ awaitable<Reply> cancel_job(ServerContext& context, const Request& request, cons
 }  // namespace
 
 void add_job_routes(Router& router, ServerContext& context) {
-    auto bind = [&context](auto handler) {
-        return [&context, handler](const Request& request, const RouteMatch& match) {
-            return handler(context, request, match);
-        };
-    };
-    router.add(http::verb::get, "/api/v1/jobs", bind(list_jobs));
-    router.add(http::verb::get, "/api/v1/jobs/{id}", bind(job_detail));
-    router.add(http::verb::get, "/api/v1/jobs/{id}/log", bind(job_log));
-    router.add(http::verb::get, "/api/v1/jobs/{id}/events", bind(job_events));
-    router.add(http::verb::post, "/api/v1/jobs/{id}/rerun", bind(rerun_job));
-    router.add(http::verb::post, "/api/v1/jobs/{id}/cancel", bind(cancel_job));
+    router.add(http::verb::get, "/api/v1/jobs", with_context(context, list_jobs));
+    router.add(http::verb::get, "/api/v1/jobs/{id}", with_context(context, job_detail));
+    router.add(http::verb::get, "/api/v1/jobs/{id}/log", with_context(context, job_log));
+    router.add(http::verb::get, "/api/v1/jobs/{id}/events", with_context(context, job_events));
+    router.add(http::verb::post, "/api/v1/jobs/{id}/rerun", with_context(context, rerun_job));
+    router.add(http::verb::post, "/api/v1/jobs/{id}/cancel", with_context(context, cancel_job));
 }
 
 }  // namespace lbdeploy::server

@@ -155,14 +155,9 @@ std::string requester(const Request& request) {
 }
 
 void add_pair_routes(Router& router, ServerContext& context) {
-    auto bind = [&context](auto handler) {
-        return [&context, handler](const Request& request, const RouteMatch& match) {
-            return handler(context, request, match);
-        };
-    };
-    router.add(http::verb::get, "/api/v1/pairs", bind(list_pairs));
-    router.add(http::verb::get, "/api/v1/pairs/{pair}", bind(pair_detail));
-    router.add(http::verb::post, "/api/v1/pairs/{pair}/deploy", bind(deploy_pair));
+    router.add(http::verb::get, "/api/v1/pairs", with_context(context, list_pairs));
+    router.add(http::verb::get, "/api/v1/pairs/{pair}", with_context(context, pair_detail));
+    router.add(http::verb::post, "/api/v1/pairs/{pair}/deploy", with_context(context, deploy_pair));
 }
 
 }  // namespace lbdeploy::server

@@ -35,6 +35,14 @@ struct ServerContext {
 // Tells job_changed about a job just queued and the jobs it superseded.
 void announce(ServerContext& context, storage::JobId queued, const std::vector<storage::JobId>& superseded);
 
+// A route handler from a function of (context, request, match).
+template <typename Function>
+Handler with_context(ServerContext& context, Function function) {
+    return [&context, function](const Request& request, const RouteMatch& match) {
+        return function(context, request, match);
+    };
+}
+
 // Who asks, for the job history: X-Lbdeploy-User, else "api".
 std::string requester(const Request& request);
 
