@@ -28,10 +28,12 @@
 namespace lbdeploy::cli {
 
 const char* const serve_usage =
-    "usage: lbdeploy serve [-c CONFIG] [--listen HOST:PORT]\n"
+    "usage: lbdeploy serve [-c CONFIG] [--listen HOST:PORT] [--log-format text|json]\n"
     "\n"
     "Runs the service: GitLab webhooks, the job worker, the REST API, live logs\n"
     "and metrics. --listen overrides server.listen (port 0: any free port).\n"
+    "Events (webhooks, jobs, shutdown) go to stderr, one line each: logfmt text, or\n"
+    "JSON objects with --log-format json.\n"
     "\n"
     "SIGTERM or SIGINT: stop accepting, stop claiming jobs, let running rollouts\n"
     "reach a safe point within server.shutdown_grace, then exit. A second signal\n"
@@ -54,17 +56,25 @@ std::string public_url(const config::ServerSettings& settings, const std::string
     return url;
 }
 
-void recover(storage::Database& db, Streams streams) {
+void recover(storage::Database& db, pipeline::EventLog& log) {
     for (auto id : storage::JobStore(db).recover_interrupted()) {
-        streams.err << fmt::format("lbdeploy: job {} was running when lbdeploy stopped: marked interrupted\n", id);
+        log.write("job.interrupted", {{"job", std::to_string(id)}, {"reason", "running when lbdeploy stopped"}});
     }
+}
+
+pipeline::LogFormat log_format(const Arguments& arguments) {
+    auto format = arguments.value("log-format").value_or("text");
+    if (format == "text") return pipeline::LogFormat::text;
+    if (format == "json") return pipeline::LogFormat::json;
+    throw UsageError("--log-format is text or json");
 }
 
 }  // namespace
 
 int serve_command(const std::vector<std::string>& args, Streams streams) {
-    Arguments arguments(args, {{"config", 'c', true}, {"listen", '\0', true}});
+    Arguments arguments(args, {{"config", 'c', true}, {"listen", '\0', true}, {"log-format", '\0', true}});
     if (!arguments.positionals().empty()) throw UsageError("serve takes no positional arguments");
+    pipeline::EventLog log(streams.err, log_format(arguments));
     auto config = config::load_config_or_throw(arguments.value("config").value_or(default_config_path));
     auto credentials = server::Credentials::load(config.gitlab.webhook_token_file, config.auth.api_tokens_file,
                                                  config.auth.anonymous_reads);
@@ -72,7 +82,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     pipeline::GitLibrary git_library;
     auto store = config.server.data_dir / store_file_name;
     auto db = storage::open_store(store);
-    recover(db, streams);
+    recover(db, log);
     // The I/O thread never runs a WAL checkpoint (an fsync of the database
     // inside a webhook's reply); the checkpointer thread does, every second.
     db.execute("PRAGMA wal_autocheckpoint=0");
@@ -82,10 +92,11 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);  // before any thread starts: all inherit the mask
     auto listen = arguments.value("listen").value_or(config.server.listen);
     pipeline::CommitStatusNotifier statuses(config, public_url(config.server, listen));
-    pipeline::Worker worker(config, store, [&statuses](const storage::Job& job) { statuses.notify(job); });
+    pipeline::Worker worker(config, store, [&statuses](const storage::Job& job) { statuses.notify(job); }, &log);
     boost::asio::thread_pool blocking(2);
     server::ServerContext context{config, db, worker, blocking, std::move(credentials), {}, {}};
     context.job_changed = [&statuses](const storage::Job& job) { statuses.notify(job); };
+    context.log = &log;
     server::Router router;
     server::add_webhook_routes(router, context);
     server::add_job_routes(router, context);
@@ -96,27 +107,29 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     server::HttpServer http(io, router, events, limits_of(config.server));
     auto endpoint = http.listen(listen);
     worker.start();
-    streams.out << fmt::format("lbdeploy: listening on http://{}:{}\n", endpoint.address().to_string(),
-                               endpoint.port()) << std::flush;
+    auto url = fmt::format("http://{}:{}", endpoint.address().to_string(), endpoint.port());
+    streams.out << "lbdeploy: listening on " << url << '\n' << std::flush;  // scripts wait for this line
+    log.write("server.listening", {{"url", url}, {"pairs", std::to_string(config.pairs.size())}});
 
     std::thread stopper;
     signals.async_wait([&](const boost::system::error_code& error, int signal) {
         if (error) return;
-        streams.out << fmt::format("lbdeploy: signal {}: draining (up to {} s for running rollouts)\n", signal,
-                                   config.server.shutdown_grace.count() / 1000) << std::flush;
+        log.write("server.draining", {{"signal", std::to_string(signal)},
+                                      {"grace_s", std::to_string(config.server.shutdown_grace.count() / 1000)}});
         http.stop_accepting();
         signals.async_wait([](const boost::system::error_code& again, int) {
             if (!again) ::_exit(130);  // a second signal: now, whatever runs
         });
         stopper = std::thread([&] {
             auto left = worker.stop(config.server.shutdown_grace);
-            for (auto id : left) streams.err << fmt::format("lbdeploy: job {} still running at exit\n", id);
+            for (auto id : left) log.write("job.left_running", {{"job", std::to_string(id)}});
             io.stop();
         });
     });
     io.run();
     if (stopper.joinable()) stopper.join();
     blocking.join();
+    log.write("server.stopped", {});
     streams.out << "lbdeploy: stopped\n";
     return 0;
 }

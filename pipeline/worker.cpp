@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <iostream>
 
 #include "pipeline/delivery_planner.hpp"
 #include "pipeline/job_recorder.hpp"
@@ -21,8 +20,8 @@ constexpr auto poll_interval = std::chrono::milliseconds(500);
 
 }  // namespace
 
-Worker::Worker(const config::Config& config, std::filesystem::path store, JobListener listener)
-    : config_(config), store_(std::move(store)), listener_(std::move(listener)) {}
+Worker::Worker(const config::Config& config, std::filesystem::path store, JobListener listener, EventLog* log)
+    : config_(config), store_(std::move(store)), listener_(std::move(listener)), log_(log) {}
 
 Worker::~Worker() {
     stop(std::chrono::milliseconds(0));
@@ -100,6 +99,11 @@ void Worker::run_jobs() {
 void Worker::run_one(storage::Database& db, const storage::Job& job) {
     storage::JobStore jobs(db);
     if (listener_) listener_(job);
+    if (log_) {
+        log_->write("job.started", {{"job", std::to_string(job.id)}, {"pair", job.pair}, {"commit", job.commit},
+                                    {"trigger", std::string(storage::to_string(job.trigger))},
+                                    {"dry_run", job.dry_run ? "true" : "false"}});
+    }
     RolloutOutcome outcome;
     try {
         const auto* pair = config_.find_pair(job.pair);
@@ -110,9 +114,13 @@ void Worker::run_one(storage::Database& db, const storage::Job& job) {
     } catch (const std::exception& e) {
         outcome.state = storage::JobState::failed;
         outcome.error = fmt::format("internal error: {}", e.what());
-        std::cerr << fmt::format("lbdeploy: job {}: {}\n", job.id, outcome.error);
     }
     jobs.finish(job.id, outcome.state, outcome.error);
+    if (log_) {
+        log_->write("job.finished", {{"job", std::to_string(job.id)}, {"pair", job.pair},
+                                     {"state", std::string(storage::to_string(outcome.state))},
+                                     {"duration_ms", std::to_string(outcome.elapsed.count())}, {"error", outcome.error}});
+    }
     if (listener_) {
         if (auto finished = jobs.find(job.id)) listener_(*finished);
     }
@@ -144,6 +152,10 @@ void Worker::plan_one(storage::Database& db, Repositories& repositories, std::in
     try {
         auto plan = plan_delivery(config_, repositories, db, *delivery);
         deliveries.set_outcome(delivery_id, plan.outcome, plan.detail);
+        if (log_) {
+            log_->write("delivery.planned",
+                        {{"delivery", std::to_string(delivery_id)}, {"outcome", plan.outcome}, {"detail", plan.detail}});
+        }
         if (!plan.jobs.empty()) {
             if (listener_) {
                 storage::JobStore jobs(db);
@@ -157,7 +169,7 @@ void Worker::plan_one(storage::Database& db, Repositories& repositories, std::in
         }
     } catch (const std::exception& e) {
         deliveries.set_outcome(delivery_id, "failed", e.what());
-        std::cerr << fmt::format("lbdeploy: delivery {}: {}\n", delivery_id, e.what());
+        if (log_) log_->write("delivery.failed", {{"delivery", std::to_string(delivery_id)}, {"error", e.what()}});
     }
 }
 

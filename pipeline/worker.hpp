@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/event_log.hpp"
 #include "pipeline/pair_source.hpp"
 #include "storage/job.hpp"
 #include "storage/sqlite.hpp"
@@ -29,7 +30,10 @@ public:
     // or finished, e.g. to queue a GitLab commit status. Must not block or throw.
     using JobListener = std::function<void(const storage::Job&)>;
 
-    Worker(const config::Config& config, std::filesystem::path store, JobListener listener = {});
+    // `log` (may be null) gets job.started, job.finished, delivery.planned and
+    // delivery.failed events.
+    Worker(const config::Config& config, std::filesystem::path store, JobListener listener = {},
+           EventLog* log = nullptr);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -54,6 +58,7 @@ private:
     const config::Config& config_;
     std::filesystem::path store_;
     JobListener listener_;
+    EventLog* log_;
     std::mutex mutex_;
     std::condition_variable jobs_changed_;
     std::condition_variable deliveries_changed_;

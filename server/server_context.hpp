@@ -10,6 +10,7 @@
 #include <map>
 
 #include "config/config.hpp"
+#include "pipeline/event_log.hpp"
 #include "pipeline/worker.hpp"
 #include "server/auth.hpp"
 #include "storage/sqlite.hpp"
@@ -30,6 +31,7 @@ struct ServerContext {
     // Called on the I/O thread when the API queued or superseded a job (e.g.
     // to post its GitLab status); must not block. May be empty.
     std::function<void(const storage::Job&)> job_changed;
+    pipeline::EventLog* log = nullptr;  // webhook.* events; may be null
 };
 
 // Tells job_changed about a job just queued and the jobs it superseded.

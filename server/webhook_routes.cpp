@@ -20,6 +20,13 @@ std::string dedupe_key(const Request& request, const DeployEvent& event) {
                        event.merge ? "merge" : "push");
 }
 
+void log_delivery(ServerContext& context, std::int64_t id, const std::string& event, const std::string& project,
+                  const std::string& outcome, const std::string& detail = {}) {
+    if (!context.log) return;
+    context.log->write("webhook.received", {{"delivery", std::to_string(id)}, {"gitlab_event", event}, {"project", project},
+                                            {"outcome", outcome}, {"detail", detail}});
+}
+
 Response record_ignored(ServerContext& context, const Request& request, const std::string& event,
                         const std::string& project, const std::string& reason) {
     storage::NewDelivery delivery;
@@ -30,6 +37,7 @@ Response record_ignored(ServerContext& context, const Request& request, const st
     delivery.project = project;
     auto recorded = storage::DeliveryStore(context.db).record(delivery);
     if (recorded.is_new) storage::DeliveryStore(context.db).set_outcome(recorded.id, "ignored", reason);
+    log_delivery(context, recorded.id, event, project, "ignored", reason);
     return json_reply(request, http::status::ok, {{"delivery", recorded.id}, {"ignored", reason}});
 }
 
@@ -51,8 +59,11 @@ Response accept(ServerContext& context, const Request& request, const std::strin
                                   event.user};
     auto recorded = storage::DeliveryStore(context.db).record(delivery);
     if (!recorded.is_new) {
+        log_delivery(context, recorded.id, event_name, delivery.project, "duplicate");
         return json_reply(request, http::status::ok, {{"delivery", recorded.id}, {"duplicate", true}});
     }
+    log_delivery(context, recorded.id, event_name, delivery.project, "accepted",
+                 fmt::format("{} {}..{}", delivery.ref, delivery.before, delivery.after));
     context.worker.submit_delivery(recorded.id);
     return json_reply(request, http::status::accepted, {{"delivery", recorded.id}, {"status", "accepted"}});
 }
@@ -61,6 +72,7 @@ awaitable<Reply> handle_gitlab(ServerContext& context, const Request& request) {
     auto token = request["X-Gitlab-Token"];
     if (!context.credentials.webhook_token_ok(std::string_view(token.data(), token.size()))) {
         ++context.counters.rejected_webhooks["401"];
+        if (context.log) context.log->write("webhook.rejected", {{"status", "401"}, {"reason", "wrong or missing token"}});
         co_return error_reply(request, http::status::unauthorized,
                               context.credentials.webhooks_enabled()
                                   ? "wrong or missing X-Gitlab-Token"
@@ -70,6 +82,7 @@ awaitable<Reply> handle_gitlab(ServerContext& context, const Request& request) {
     auto event = parse_gitlab_event(event_name, request.body());
     if (auto* malformed = std::get_if<MalformedEvent>(&event)) {
         ++context.counters.rejected_webhooks["400"];
+        if (context.log) context.log->write("webhook.rejected", {{"status", "400"}, {"reason", malformed->reason}});
         co_return error_reply(request, http::status::bad_request, malformed->reason);
     }
     if (auto* ignored = std::get_if<IgnoredEvent>(&event)) {
