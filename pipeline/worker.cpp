@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <tuple>
+
 
 #include "pipeline/delivery_planner.hpp"
 #include "pipeline/job_recorder.hpp"
@@ -139,38 +142,58 @@ void Worker::run_planner() {
         std::vector<std::int64_t> batch(deliveries_.begin(), deliveries_.end());
         deliveries_.clear();
         lock.unlock();
-        Repositories repositories(config_);
-        for (auto id : batch) plan_one(db, repositories, id);
+        plan_batch(db, batch);
         lock.lock();
     }
 }
 
-void Worker::plan_one(storage::Database& db, Repositories& repositories, std::int64_t delivery_id) {
+void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch) {
+    Repositories repositories(config_);
     storage::DeliveryStore deliveries(db);
-    auto delivery = deliveries.find(delivery_id);
-    if (!delivery || delivery->outcome != "received") return;
-    try {
-        auto plan = plan_delivery(config_, repositories, db, *delivery);
-        deliveries.set_outcome(delivery_id, plan.outcome, plan.detail);
-        if (log_) {
-            log_->write("delivery.planned",
-                        {{"delivery", std::to_string(delivery_id)}, {"outcome", plan.outcome}, {"detail", plan.detail}});
+    // The same push delivered again under another key is planned once.
+    std::map<std::string, std::pair<std::int64_t, DeliveryPlan>> planned;
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> outcomes;
+    for (auto id : batch) {
+        auto delivery = deliveries.find(id);
+        if (!delivery || delivery->outcome != "received") continue;
+        auto key = fmt::format("{}|{}|{}|{}", delivery->repository, delivery->event, delivery->before, delivery->after);
+        if (auto same = planned.find(key); same != planned.end()) {
+            const auto& [first, plan] = same->second;
+            outcomes.emplace_back(id, plan.outcome, fmt::format("as delivery {}: {}", first, plan.detail));
+            continue;
         }
-        if (!plan.jobs.empty()) {
-            if (listener_) {
-                storage::JobStore jobs(db);
-                for (const auto* ids : {&plan.jobs, &plan.superseded}) {
-                    for (auto id : *ids) {
-                        if (auto job = jobs.find(id)) listener_(*job);
-                    }
-                }
-            }
-            jobs_changed_.notify_all();
+        try {
+            auto plan = plan_delivery(config_, repositories, db, *delivery);
+            announce(db, plan);
+            outcomes.emplace_back(id, plan.outcome, plan.detail);
+            planned.emplace(key, std::pair{id, std::move(plan)});
+        } catch (const std::exception& e) {
+            outcomes.emplace_back(id, "failed", e.what());
         }
-    } catch (const std::exception& e) {
-        deliveries.set_outcome(delivery_id, "failed", e.what());
-        if (log_) log_->write("delivery.failed", {{"delivery", std::to_string(delivery_id)}, {"error", e.what()}});
     }
+    // One write transaction for the batch: the HTTP thread records deliveries
+    // meanwhile, and every lock taken here is a wait there.
+    storage::Transaction transaction(db);
+    for (const auto& [id, outcome, detail] : outcomes) deliveries.set_outcome(id, outcome, detail);
+    transaction.commit();
+    if (!log_) return;
+    for (const auto& [id, outcome, detail] : outcomes) {
+        log_->write(outcome == "failed" ? "delivery.failed" : "delivery.planned",
+                    {{"delivery", std::to_string(id)}, {"outcome", outcome}, {"detail", detail}});
+    }
+}
+
+void Worker::announce(storage::Database& db, const DeliveryPlan& plan) {
+    if (plan.jobs.empty()) return;
+    if (listener_) {
+        storage::JobStore jobs(db);
+        for (const auto* ids : {&plan.jobs, &plan.superseded}) {
+            for (auto id : *ids) {
+                if (auto job = jobs.find(id)) listener_(*job);
+            }
+        }
+    }
+    jobs_changed_.notify_all();
 }
 
 }  // namespace lbdeploy::pipeline

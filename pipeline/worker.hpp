@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/delivery_planner.hpp"
 #include "pipeline/event_log.hpp"
 #include "pipeline/pair_source.hpp"
 #include "storage/job.hpp"
@@ -53,7 +54,10 @@ private:
     void run_jobs();
     void run_planner();
     void run_one(storage::Database& db, const storage::Job& job);
-    void plan_one(storage::Database& db, Repositories& repositories, std::int64_t delivery_id);
+    // Plans every delivery of a burst, with one fetch per repository.
+    void plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch);
+    // Tells the listener about the jobs a plan queued or superseded; wakes the job threads.
+    void announce(storage::Database& db, const DeliveryPlan& plan);
 
     const config::Config& config_;
     std::filesystem::path store_;
