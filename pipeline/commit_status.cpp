@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 
+#include "config/secret_file.hpp"
 #include "config/values.hpp"
 #include "pipeline/network_probe.hpp"
 
@@ -24,14 +24,6 @@ std::string url_encode(std::string_view text) {
         }
     }
     return out;
-}
-
-std::string read_token(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::string token;
-    if (!in || !std::getline(in, token)) throw std::runtime_error(fmt::format("cannot read {}", file.string()));
-    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-    return token;
 }
 
 std::string describe(const storage::Job& job) {
@@ -63,7 +55,7 @@ std::string gitlab_state(storage::JobState state) {
 CommitStatusNotifier::CommitStatusNotifier(const config::Config& config, std::string public_url)
     : config_(config), api_url_(config.gitlab.api_url), public_url_(std::move(public_url)) {
     if (api_url_.empty()) return;
-    token_ = read_token(config.gitlab.api_token_file);
+    token_ = config::read_secret_lines(config.gitlab.api_token_file).front();
     while (api_url_.ends_with('/')) api_url_.pop_back();
     sender_ = std::thread([this] { run(); });
 }

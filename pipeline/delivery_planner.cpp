@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "storage/job_store.hpp"
 #include "storage/node_state_store.hpp"
@@ -33,12 +34,13 @@ std::string deployed_commit(storage::Database& db, const std::string& pair) {
 
 std::vector<std::string> merged_pairs(const config::Config& config, Mirror& mirror, storage::Database& db,
                                       const storage::Delivery& delivery, const std::string& head) {
+    std::optional<std::vector<std::string>> users;  // of an unpinned dependency: worked out once, if needed
     std::vector<std::string> pairs;
     for (const auto& pair : config.pairs) {
         if (pair.repository != delivery.repository) {
             // A merge into an unpinned dependency: every pair using it.
-            auto affected = affected_pairs(config, delivery.repository, mirror.changed_paths("", head));
-            if (std::find(affected.begin(), affected.end(), pair.name) != affected.end()) pairs.push_back(pair.name);
+            if (!users) users = affected_pairs(config, delivery.repository, mirror.changed_paths("", head));
+            if (std::find(users->begin(), users->end(), pair.name) != users->end()) pairs.push_back(pair.name);
             continue;
         }
         auto base = deployed_commit(db, pair.name);

@@ -1,5 +1,7 @@
 #include "pipeline/git.hpp"
 
+#include "config/secret_file.hpp"
+
 #include <fcntl.h>
 #include <git2.h>
 #include <sys/file.h>
@@ -8,7 +10,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 namespace lbdeploy::pipeline {
@@ -33,15 +34,6 @@ void check(int rc, std::string_view what) {
         const git_error* error = git_error_last();
         throw GitError(fmt::format("{}: {}", what, error && error->message ? error->message : "unknown error"));
     }
-}
-
-std::string read_secret(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) throw GitError(fmt::format("cannot read {}", file.string()));
-    std::string line;
-    std::getline(in, line);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line;
 }
 
 // Serialises fetches of one mirror across threads and processes; released on close.
@@ -123,7 +115,14 @@ int provide_credentials(git_credential** out, const char* /*url*/, const char* u
                                           repository.ssh_key_file.c_str(), nullptr);
     }
     if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0 && !repository.token_file.empty()) {
-        auto secret = read_secret(repository.token_file);
+        std::string secret;
+        try {
+            secret = config::read_secret_lines(repository.token_file).front();
+        } catch (const std::exception& e) {
+            // Nothing may be thrown through libgit2's C frames.
+            git_error_set_str(GIT_ERROR_NET, e.what());
+            return GIT_EUSER;
+        }
         auto colon = secret.find(':');
         // GitLab accepts any user name with a personal/project access token.
         std::string user = colon == std::string::npos ? "oauth2" : secret.substr(0, colon);

@@ -1,12 +1,13 @@
 #include "server/auth.hpp"
 
+#include "config/secret_file.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <fmt/format.h>
 
 #include <array>
-#include <fstream>
 #include <stdexcept>
 
 namespace lbdeploy::server {
@@ -18,19 +19,6 @@ std::array<unsigned char, 32> digest(std::string_view text) {
     unsigned int length = 0;
     EVP_Digest(text.data(), text.size(), out.data(), &length, EVP_sha256(), nullptr);
     return out;
-}
-
-std::vector<std::string> read_tokens(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    if (!in) throw std::runtime_error(fmt::format("cannot read {}", file.string()));
-    std::vector<std::string> tokens;
-    std::string line;
-    while (std::getline(in, line)) {
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-        if (!line.empty() && !line.starts_with('#')) tokens.push_back(line);
-    }
-    if (tokens.empty()) throw std::runtime_error(fmt::format("{} holds no token", file.string()));
-    return tokens;
 }
 
 }  // namespace
@@ -45,8 +33,8 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 Credentials Credentials::load(const std::filesystem::path& webhook_token_file,
                               const std::filesystem::path& api_tokens_file, bool anonymous_reads) {
     Credentials credentials;
-    if (!webhook_token_file.empty()) credentials.webhook_token_ = read_tokens(webhook_token_file).front();
-    if (!api_tokens_file.empty()) credentials.api_tokens_ = read_tokens(api_tokens_file);
+    if (!webhook_token_file.empty()) credentials.webhook_token_ = config::read_secret_lines(webhook_token_file).front();
+    if (!api_tokens_file.empty()) credentials.api_tokens_ = config::read_secret_lines(api_tokens_file);
     credentials.anonymous_reads_ = anonymous_reads;
     return credentials;
 }

@@ -2,8 +2,10 @@
 
 #include <vector>
 
+#include "config/secret_file.hpp"
 #include "config/suggest.hpp"
 #include "config/values.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace lbdeploy::config;
 using namespace std::chrono_literals;
@@ -88,4 +90,13 @@ TEST_CASE("safe absolute paths have no shell, spaces or parent components") {
     CHECK_FALSE(is_absolute_safe_path("/run/a b"));
     CHECK_FALSE(is_absolute_safe_path("/run/$(id)"));
     CHECK_FALSE(is_absolute_safe_path("/run/x/"));
+}
+
+TEST_CASE("secret files: one secret per line, comments and blanks skipped, trailing space trimmed") {
+    lbdeploy::testing::TempDir dir;
+    lbdeploy::testing::write_file(dir / "tokens", "# api tokens\n\nalpha \r\nbeta\t\n");
+    CHECK(lbdeploy::config::read_secret_lines(dir / "tokens") == std::vector<std::string>{"alpha", "beta"});
+    lbdeploy::testing::write_file(dir / "empty", "# nothing\n\n");
+    CHECK_THROWS_AS(lbdeploy::config::read_secret_lines(dir / "empty"), std::runtime_error);
+    CHECK_THROWS_AS(lbdeploy::config::read_secret_lines(dir / "missing"), std::runtime_error);
 }
