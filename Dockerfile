@@ -7,7 +7,10 @@ WORKDIR /src
 COPY scripts/install-deps scripts/install-deps
 RUN ./scripts/install-deps build
 COPY . .
-RUN ./scripts/build && ctest --test-dir build -L unit --output-on-failure
+# The build context has no .git (see .dockerignore): pass the version in with
+#   docker build --build-arg GIT_DESCRIBE="$(git describe --always --dirty --tags)" .
+ARG GIT_DESCRIBE=unknown
+RUN ./scripts/build -DLBDEPLOY_GIT_DESCRIBE="$GIT_DESCRIBE" && ctest --test-dir build -L unit --output-on-failure
 
 FROM debian:bookworm AS runtime
 # Runtime libraries only: no compilers, no -dev packages.
