@@ -23,11 +23,14 @@
 namespace lbdeploy::cli {
 
 const char* const deploy_usage =
-    "usage: lbdeploy deploy -c CONFIG --pair PAIR [--ref REF | --commit SHA] [--dry-run] [--by NAME]\n"
+    "usage: lbdeploy deploy [-c CONFIG] --pair PAIR [--ref REF | --commit SHA] [--dry-run] [--by NAME]\n"
     "\n"
     "Runs one deployment of PAIR now, in this process, recorded in the job store\n"
-    "like any other job, and prints its progress. Exit 0 when it succeeded.\n"
+    "like any other job, and prints its progress. Exit 0 when it succeeded, 1 when\n"
+    "it failed or was cancelled, 2 for a usage error.\n"
     "\n"
+    "  -c, --config  the configuration file (default /etc/lbdeploy/lbdeploy.yaml)\n"
+    "  --pair      the pair to deploy, as named under `pairs:` (required)\n"
     "  --ref       branch or tag of the pair's repository (default: its branch)\n"
     "  --commit    a commit SHA (full or abbreviated) instead of --ref\n"
     "  --dry-run   plan and pre-check, then show the diff per node; change nothing\n"

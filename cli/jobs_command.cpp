@@ -18,6 +18,9 @@ const char* const jobs_usage =
     "Lists jobs from the job store, newest first. The store is data_dir/lbdeploy.db\n"
     "of the configuration (default /etc/lbdeploy/lbdeploy.yaml), or --db.\n"
     "\n"
+    "  -c, --config  the configuration file whose job store to read\n"
+    "  --db      a job store file instead (lbdeploy.db)\n"
+    "  --pair    only this pair's jobs\n"
     "  --state   queued, running, succeeded, failed, cancelled, superseded or interrupted\n"
     "  --limit   how many jobs to show (default 50)\n";
 
