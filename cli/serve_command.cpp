@@ -14,6 +14,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/store_location.hpp"
+#include "cli/systemd_notify.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/commit_status.hpp"
 #include "pipeline/git.hpp"
@@ -114,6 +115,13 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     auto url = fmt::format("http://{}:{}", endpoint.address().to_string(), endpoint.port());
     streams.out << "lbdeploy: listening on " << url << '\n' << std::flush;  // scripts wait for this line
     log.write("server.listening", {{"url", url}, {"pairs", std::to_string(config.pairs.size())}});
+    // Under systemd (Type=notify) the unit is "started" only now: the store is
+    // open, interrupted jobs are marked, the socket accepts.
+    SystemdNotifier systemd;
+    auto tell_systemd = [&](const std::string& state) {
+        if (!systemd.notify(state)) log.write("systemd.notify_failed", {{"state", state.substr(0, state.find('\n'))}});
+    };
+    tell_systemd(fmt::format("READY=1\nSTATUS=listening on {}, {} pair(s)", url, config.pairs.size()));
 
     std::thread stopper;
     signals.async_wait([&](const boost::system::error_code& error, int signal) {
@@ -121,6 +129,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
         log.write("server.draining", {{"signal", std::to_string(signal)},
                                       {"grace_s", std::to_string(config.server.shutdown_grace.count() / 1000)}});
         http.stop_accepting();
+        tell_systemd("STOPPING=1\nSTATUS=draining: running rollouts are stopping at a safe point");
         signals.async_wait([](const boost::system::error_code& again, int) {
             if (!again) ::_exit(130);  // a second signal: now, whatever runs
         });
