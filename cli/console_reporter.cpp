@@ -29,14 +29,14 @@ double ConsoleReporter::seconds_since_start() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-pipeline::StepId ConsoleReporter::begin_step(const std::string& node, const std::string& name) {
+rollout::StepId ConsoleReporter::begin_step(const std::string& node, const std::string& name) {
     auto id = next_id_++;
     running_[id] = {label(node, name), std::chrono::steady_clock::now()};
     out_ << fmt::format("{:7.2f}s ==> {}\n", seconds_since_start(), running_[id].label) << std::flush;
     return id;
 }
 
-void ConsoleReporter::end_step(pipeline::StepId step, storage::StepState state, const std::string& message) {
+void ConsoleReporter::end_step(rollout::StepId step, storage::StepState state, const std::string& message) {
     auto found = running_.find(step);
     if (found == running_.end()) return;
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -

@@ -6,16 +6,16 @@
 #include <map>
 #include <ostream>
 
-#include "pipeline/reporter.hpp"
+#include "pipeline/rollout/reporter.hpp"
 
 namespace lbdeploy::cli {
 
-class ConsoleReporter : public pipeline::Reporter {
+class ConsoleReporter : public rollout::Reporter {
 public:
     explicit ConsoleReporter(std::ostream& out);
 
-    pipeline::StepId begin_step(const std::string& node, const std::string& name) override;
-    void end_step(pipeline::StepId step, storage::StepState state, const std::string& message) override;
+    rollout::StepId begin_step(const std::string& node, const std::string& name) override;
+    void end_step(rollout::StepId step, storage::StepState state, const std::string& message) override;
     void log(const std::string& node, std::string_view stream, std::string_view text) override;
     void node_deployed(const std::string& node, const std::string& commit) override;
     void vip_seen(const std::string& node, bool holds_vip) override;
@@ -30,8 +30,8 @@ private:
     };
     std::ostream& out_;
     std::chrono::steady_clock::time_point start_;
-    pipeline::StepId next_id_ = 1;
-    std::map<pipeline::StepId, Running> running_;
+    rollout::StepId next_id_ = 1;
+    std::map<rollout::StepId, Running> running_;
 };
 
 }  // namespace lbdeploy::cli

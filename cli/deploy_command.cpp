@@ -12,11 +12,11 @@
 #include "cli/console_reporter.hpp"
 #include "cli/store_location.hpp"
 #include "config/config_loader.hpp"
-#include "pipeline/git.hpp"
-#include "pipeline/job_recorder.hpp"
-#include "pipeline/pair_source.hpp"
-#include "pipeline/rollout.hpp"
-#include "pipeline/ssh.hpp"
+#include "pipeline/transport/git_mirror.hpp"
+#include "pipeline/jobs/job_recorder.hpp"
+#include "pipeline/rollout/pair_source.hpp"
+#include "pipeline/rollout/rollout.hpp"
+#include "pipeline/transport/ssh_session.hpp"
 #include "storage/job_store.hpp"
 #include "storage/schema.hpp"
 
@@ -54,7 +54,7 @@ struct Target {
     std::string commit;
 };
 
-Target resolve_target(const config::Config& config, const Arguments& arguments, pipeline::Repositories& repos) {
+Target resolve_target(const config::Config& config, const Arguments& arguments, rollout::Repositories& repos) {
     auto pair_name = arguments.value("pair");
     if (!pair_name) throw UsageError("--pair is required");
     const auto* pair = config.find_pair(*pair_name);
@@ -70,12 +70,12 @@ Target resolve_target(const config::Config& config, const Arguments& arguments, 
     return {pair, commit ? *commit : wanted, repos.resolve(*pair, wanted)};
 }
 
-int run_job(const config::Config& config, const Target& target, pipeline::Repositories& repos,
+int run_job(const config::Config& config, const Target& target, rollout::Repositories& repos,
             storage::Database& db, const storage::Job& job, const std::filesystem::path& store, Streams streams) {
     CancelOnSignal cancel_on_signal(store, job.id);
     ConsoleReporter console(streams.out);
-    pipeline::JobRecorder recorder(db, job, &console);
-    pipeline::Rollout rollout(config, *target.pair, repos, recorder);
+    jobs::JobRecorder recorder(db, job, &console);
+    rollout::Rollout rollout(config, *target.pair, repos, recorder);
     auto outcome = rollout.run({job.id, job.commit, job.dry_run});
     storage::JobStore(db).finish(job.id, outcome.state, outcome.error);
     auto what = job.dry_run ? "dry run of" : "deployment of";
@@ -95,13 +95,13 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
                                {"commit", '\0', true}, {"dry-run", '\0', false}, {"by", '\0', true}});
     if (!arguments.positionals().empty()) throw UsageError("deploy takes no positional arguments");
     auto config = config::load_config_or_throw(arguments.value("config").value_or(default_config_path));
-    pipeline::SshLibrary ssh_library;
-    pipeline::GitLibrary git_library;
-    pipeline::Repositories repos(config);
+    transport::SshLibrary ssh_library;
+    transport::GitLibrary git_library;
+    rollout::Repositories repos(config);
     Target target;
     try {
         target = resolve_target(config, arguments, repos);
-    } catch (const pipeline::GitError& error) {
+    } catch (const transport::GitError& error) {
         streams.err << "lbdeploy deploy: " << error.what() << '\n';
         return 1;
     }

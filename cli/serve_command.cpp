@@ -16,10 +16,10 @@
 #include "cli/store_location.hpp"
 #include "cli/systemd_notify.hpp"
 #include "config/config_loader.hpp"
-#include "pipeline/commit_status.hpp"
-#include "pipeline/git.hpp"
-#include "pipeline/ssh.hpp"
-#include "pipeline/worker.hpp"
+#include "pipeline/jobs/commit_status.hpp"
+#include "pipeline/transport/git_mirror.hpp"
+#include "pipeline/transport/ssh_session.hpp"
+#include "pipeline/jobs/worker.hpp"
 #include "server/http_server.hpp"
 #include "server/server_context.hpp"
 #include "storage/checkpointer.hpp"
@@ -61,16 +61,16 @@ std::string public_url(const config::ServerSettings& settings, const std::string
     return url;
 }
 
-void recover(storage::Database& db, pipeline::EventLog& log) {
+void recover(storage::Database& db, common::EventLog& log) {
     for (auto id : storage::JobStore(db).recover_interrupted()) {
         log.write("job.interrupted", {{"job", std::to_string(id)}, {"reason", "running when lbdeploy stopped"}});
     }
 }
 
-pipeline::LogFormat log_format(const Arguments& arguments) {
+common::LogFormat log_format(const Arguments& arguments) {
     auto format = arguments.value("log-format").value_or("text");
-    if (format == "text") return pipeline::LogFormat::text;
-    if (format == "json") return pipeline::LogFormat::json;
+    if (format == "text") return common::LogFormat::text;
+    if (format == "json") return common::LogFormat::json;
     throw UsageError("--log-format is text or json");
 }
 
@@ -79,12 +79,12 @@ pipeline::LogFormat log_format(const Arguments& arguments) {
 int serve_command(const std::vector<std::string>& args, Streams streams) {
     Arguments arguments(args, {{"config", 'c', true}, {"listen", '\0', true}, {"log-format", '\0', true}});
     if (!arguments.positionals().empty()) throw UsageError("serve takes no positional arguments");
-    pipeline::EventLog log(streams.err, log_format(arguments));
+    common::EventLog log(streams.err, log_format(arguments));
     auto config = config::load_config_or_throw(arguments.value("config").value_or(default_config_path));
     auto credentials = server::Credentials::load(config.gitlab.webhook_token_file, config.auth.api_tokens_file,
                                                  config.auth.anonymous_reads);
-    pipeline::SshLibrary ssh_library;
-    pipeline::GitLibrary git_library;
+    transport::SshLibrary ssh_library;
+    transport::GitLibrary git_library;
     auto store = config.server.data_dir / store_file_name;
     auto db = storage::open_store(store);
     recover(db, log);
@@ -96,8 +96,8 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     boost::asio::io_context io(1);
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);  // before any thread starts: all inherit the mask
     auto listen = arguments.value("listen").value_or(config.server.listen);
-    pipeline::CommitStatusNotifier statuses(config, public_url(config.server, listen));
-    pipeline::Worker worker(config, store, [&statuses](const storage::Job& job) { statuses.notify(job); }, &log);
+    jobs::CommitStatusNotifier statuses(config, public_url(config.server, listen));
+    jobs::Worker worker(config, store, [&statuses](const storage::Job& job) { statuses.notify(job); }, &log);
     boost::asio::thread_pool blocking(2);
     server::ServerContext context{config, db, worker, blocking, std::move(credentials), {}, {}};
     context.job_changed = [&statuses](const storage::Job& job) { statuses.notify(job); };

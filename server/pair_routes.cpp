@@ -11,8 +11,8 @@
 #include <map>
 #include <set>
 
-#include "pipeline/git.hpp"
-#include "pipeline/pair_source.hpp"
+#include "pipeline/transport/git_mirror.hpp"
+#include "pipeline/rollout/pair_source.hpp"
 #include "server/json_views.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
@@ -32,11 +32,11 @@ awaitable<BranchHeads> branch_heads(ServerContext& context) {
     auto lookup = [&context]() -> awaitable<BranchHeads> {
         BranchHeads heads;
         for (const auto& repository : context.config.repositories) {
-            auto directory = pipeline::mirror_directory(context.config.server.data_dir, repository.name);
+            auto directory = transport::mirror_directory(context.config.server.data_dir, repository.name);
             if (!std::filesystem::exists(directory / "HEAD")) continue;
             try {
-                heads[repository.name] = pipeline::Mirror::open(directory, repository).resolve(repository.branch);
-            } catch (const pipeline::GitError&) {
+                heads[repository.name] = transport::Mirror::open(directory, repository).resolve(repository.branch);
+            } catch (const transport::GitError&) {
                 // Not fetched yet: no head to compare with.
             }
         }
@@ -97,7 +97,7 @@ awaitable<std::variant<std::string, std::string>> resolve_on_pool(ServerContext&
                                                                   std::string ref) {
     auto lookup = [&context, &pair, ref]() -> awaitable<std::variant<std::string, std::string>> {
         try {
-            pipeline::Repositories repositories(context.config);
+            rollout::Repositories repositories(context.config);
             co_return std::variant<std::string, std::string>(std::in_place_index<0>, repositories.resolve(pair, ref));
         } catch (const std::exception& e) {
             co_return std::variant<std::string, std::string>(std::in_place_index<1>, e.what());

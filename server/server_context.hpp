@@ -10,8 +10,8 @@
 #include <map>
 
 #include "config/config.hpp"
-#include "pipeline/event_log.hpp"
-#include "pipeline/worker.hpp"
+#include "common/event_log.hpp"
+#include "pipeline/jobs/worker.hpp"
 #include "server/auth.hpp"
 #include "storage/sqlite.hpp"
 
@@ -24,14 +24,14 @@ struct ServerCounters {
 struct ServerContext {
     const config::Config& config;
     storage::Database& db;
-    pipeline::Worker& worker;
+    jobs::Worker& worker;
     boost::asio::thread_pool& blocking;
     Credentials credentials;
     ServerCounters counters;
     // Called on the I/O thread when the API queued or superseded a job (e.g.
     // to post its GitLab status); must not block. May be empty.
     std::function<void(const storage::Job&)> job_changed;
-    pipeline::EventLog* log = nullptr;  // webhook.* events; may be null
+    common::EventLog* log = nullptr;  // webhook.* events; may be null
 };
 
 // Tells job_changed about a job just queued and the jobs it superseded.

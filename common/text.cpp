@@ -1,0 +1,55 @@
+#include "common/text.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace lbdeploy::common {
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        lines.push_back(text.substr(0, end));
+        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    }
+    return lines;
+}
+
+std::optional<long long> parse_integer(std::string_view text) {
+    long long value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+HostPort split_host_port(std::string_view text) {
+    if (text.starts_with('[')) {
+        auto close = text.find(']');
+        if (close != std::string_view::npos) {
+            auto rest = text.substr(close + 1);
+            return {std::string(text.substr(1, close - 1)),
+                    rest.starts_with(':') ? std::string(rest.substr(1)) : std::string()};
+        }
+    }
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) return {std::string(text), {}};
+    return {std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
+}
+
+std::string shell_quote(std::string_view value) {
+    std::string quoted = "'";
+    for (char c : value) {
+        if (c == '\'') {
+            quoted += "'\\''";
+        } else {
+            quoted += c;
+        }
+    }
+    return quoted + "'";
+}
+
+bool is_zero_sha(std::string_view sha) {
+    return !sha.empty() && std::all_of(sha.begin(), sha.end(), [](char c) { return c == '0'; });
+}
+
+}  // namespace lbdeploy::common

@@ -1,0 +1,58 @@
+#include "pipeline/jobs/job_recorder.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace lbdeploy::jobs {
+
+JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo)
+    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), steps_(db), logs_(db), echo_(echo) {}
+
+// Each step change is also a log line of stream "step" (JSON), so one ordered,
+// gapless sequence carries everything a live viewer needs.
+void JobRecorder::log_step(rollout::StepId step, const std::string& node, const std::string& name, storage::StepState state,
+                           const std::string& message) {
+    nlohmann::json text{{"step_id", step}, {"node", node},       {"name", name},
+                        {"state", storage::to_string(state)}, {"message", message}};
+    logs_.append(job_, {storage::NewLogLine{node, "step", text.dump(), std::nullopt}});
+}
+
+rollout::StepId JobRecorder::begin_step(const std::string& node, const std::string& name) {
+    auto id = steps_.begin(job_, node, name);
+    names_[id] = {node, name};
+    log_step(id, node, name, storage::StepState::running, {});
+    if (echo_) echo_steps_[id] = echo_->begin_step(node, name);
+    return id;
+}
+
+void JobRecorder::end_step(rollout::StepId step, storage::StepState state, const std::string& message) {
+    steps_.end(step, state, message);
+    if (auto named = names_.find(step); named != names_.end()) {
+        log_step(step, named->second.first, named->second.second, state, message);
+        names_.erase(named);
+    }
+    if (auto echoed = echo_steps_.find(step); echoed != echo_steps_.end()) {
+        echo_->end_step(echoed->second, state, message);
+        echo_steps_.erase(echoed);
+    }
+}
+
+void JobRecorder::log(const std::string& node, std::string_view stream, std::string_view text) {
+    logs_.append(job_, {storage::NewLogLine{node, std::string(stream), std::string(text), std::nullopt}});
+    if (echo_) echo_->log(node, stream, text);
+}
+
+void JobRecorder::node_deployed(const std::string& node, const std::string& commit) {
+    nodes_.record_deployed(pair_, node, commit, job_);
+    if (echo_) echo_->node_deployed(node, commit);
+}
+
+void JobRecorder::vip_seen(const std::string& node, bool holds_vip) {
+    nodes_.record_vip(pair_, node, holds_vip);
+    if (echo_) echo_->vip_seen(node, holds_vip);
+}
+
+bool JobRecorder::cancel_requested() {
+    return jobs_.cancel_requested(job_);
+}
+
+}  // namespace lbdeploy::jobs

@@ -1,0 +1,43 @@
+#pragma once
+// A Reporter that writes every step and log line of one job to the job store
+// at once (readers follow the job live), and passes them on to an optional
+// second reporter, such as the CLI's console.
+// Throws storage::StorageError when the database fails.
+
+#include <map>
+
+#include "pipeline/rollout/reporter.hpp"
+#include "storage/job_store.hpp"
+#include "storage/log_store.hpp"
+#include "storage/node_state_store.hpp"
+#include "storage/step_store.hpp"
+
+namespace lbdeploy::jobs {
+
+class JobRecorder : public rollout::Reporter {
+public:
+    JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo = nullptr);
+
+    rollout::StepId begin_step(const std::string& node, const std::string& name) override;
+    void end_step(rollout::StepId step, storage::StepState state, const std::string& message) override;
+    void log(const std::string& node, std::string_view stream, std::string_view text) override;
+    void node_deployed(const std::string& node, const std::string& commit) override;
+    void vip_seen(const std::string& node, bool holds_vip) override;
+    bool cancel_requested() override;
+
+private:
+    void log_step(rollout::StepId step, const std::string& node, const std::string& name, storage::StepState state,
+                  const std::string& message);
+
+    storage::JobId job_;
+    std::string pair_;
+    storage::NodeStateStore nodes_;
+    storage::JobStore jobs_;
+    storage::StepStore steps_;
+    storage::LogStore logs_;
+    rollout::Reporter* echo_;
+    std::map<rollout::StepId, rollout::StepId> echo_steps_;  // stored step id -> the echo's id
+    std::map<rollout::StepId, std::pair<std::string, std::string>> names_;  // running steps: node, name
+};
+
+}  // namespace lbdeploy::jobs

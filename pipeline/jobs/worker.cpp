@@ -1,0 +1,199 @@
+#include "pipeline/jobs/worker.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+
+
+#include "pipeline/jobs/delivery_planner.hpp"
+#include "pipeline/jobs/job_recorder.hpp"
+#include "pipeline/rollout/rollout.hpp"
+#include "storage/delivery_store.hpp"
+#include "storage/job_store.hpp"
+#include "storage/schema.hpp"
+
+namespace lbdeploy::jobs {
+
+namespace {
+
+// A job claimed by another process (a CLI deploy) or queued by the API is
+// found at the latest after this.
+constexpr auto poll_interval = std::chrono::milliseconds(500);
+
+}  // namespace
+
+Worker::Worker(const config::Config& config, std::filesystem::path store, JobListener listener, common::EventLog* log)
+    : config_(config), store_(std::move(store)), listener_(std::move(listener)), log_(log) {}
+
+Worker::~Worker() {
+    stop(std::chrono::milliseconds(0));
+}
+
+void Worker::start() {
+    {
+        auto db = storage::open_store(store_);
+        std::lock_guard lock(mutex_);
+        for (const auto& delivery : storage::DeliveryStore(db).unplanned()) deliveries_.push_back(delivery.id);
+    }
+    threads_.emplace_back([this] { run_planner(); });
+    for (int i = 0; i < config_.server.max_parallel_pairs; ++i) threads_.emplace_back([this] { run_jobs(); });
+}
+
+void Worker::submit_delivery(std::int64_t delivery_id) {
+    {
+        std::lock_guard lock(mutex_);
+        deliveries_.push_back(delivery_id);
+    }
+    deliveries_changed_.notify_one();
+}
+
+void Worker::wake() {
+    jobs_changed_.notify_all();
+}
+
+std::vector<storage::JobId> Worker::stop(std::chrono::milliseconds grace) {
+    std::set<storage::JobId> running;
+    {
+        std::lock_guard lock(mutex_);
+        if (threads_.empty()) return {};
+        stopping_ = true;
+        running = running_;
+    }
+    jobs_changed_.notify_all();
+    deliveries_changed_.notify_all();
+    if (!running.empty()) {
+        auto db = storage::open_store(store_);
+        for (auto id : running) storage::JobStore(db).cancel(id);
+    }
+    std::unique_lock lock(mutex_);
+    jobs_changed_.wait_for(lock, grace, [this] { return running_.empty(); });
+    std::vector<storage::JobId> left(running_.begin(), running_.end());
+    lock.unlock();
+    for (auto& thread : threads_) {
+        // A rollout past its grace keeps its thread; the process exits around it.
+        if (left.empty()) thread.join(); else thread.detach();
+    }
+    threads_.clear();
+    return left;
+}
+
+void Worker::run_jobs() {
+    auto db = storage::open_store(store_);
+    storage::JobStore jobs(db);
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        auto job = jobs.claim(config_.server.max_parallel_pairs);
+        lock.lock();
+        if (!job) {
+            jobs_changed_.wait_for(lock, poll_interval);
+            continue;
+        }
+        running_.insert(job->id);
+        lock.unlock();
+        run_one(db, *job);
+        lock.lock();
+        running_.erase(job->id);
+        jobs_changed_.notify_all();  // a stop() may be waiting; another pair may be claimable
+    }
+}
+
+void Worker::run_one(storage::Database& db, const storage::Job& job) {
+    storage::JobStore jobs(db);
+    if (listener_) listener_(job);
+    if (log_) {
+        log_->write("job.started", {{"job", std::to_string(job.id)}, {"pair", job.pair}, {"commit", job.commit},
+                                    {"trigger", std::string(storage::to_string(job.trigger))},
+                                    {"dry_run", job.dry_run ? "true" : "false"}});
+    }
+    rollout::RolloutOutcome outcome;
+    try {
+        const auto* pair = config_.find_pair(job.pair);
+        if (!pair) throw std::runtime_error(fmt::format("pair \"{}\" is no longer configured", job.pair));
+        JobRecorder recorder(db, job);
+        rollout::Repositories repositories(config_);
+        outcome = rollout::Rollout(config_, *pair, repositories, recorder).run({job.id, job.commit, job.dry_run});
+    } catch (const std::exception& e) {
+        outcome.state = storage::JobState::failed;
+        outcome.error = fmt::format("internal error: {}", e.what());
+    }
+    jobs.finish(job.id, outcome.state, outcome.error);
+    if (log_) {
+        log_->write("job.finished", {{"job", std::to_string(job.id)}, {"pair", job.pair},
+                                     {"state", std::string(storage::to_string(outcome.state))},
+                                     {"duration_ms", std::to_string(outcome.elapsed.count())}, {"error", outcome.error}});
+    }
+    if (listener_) {
+        if (auto finished = jobs.find(job.id)) listener_(*finished);
+    }
+}
+
+void Worker::run_planner() {
+    auto db = storage::open_store(store_);
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        if (deliveries_.empty()) {
+            deliveries_changed_.wait(lock, [this] { return stopping_ || !deliveries_.empty(); });
+            continue;
+        }
+        // Everything waiting, with one Repositories: a burst of pushes to
+        // one repository is fetched once, not once per delivery.
+        std::vector<std::int64_t> batch(deliveries_.begin(), deliveries_.end());
+        deliveries_.clear();
+        lock.unlock();
+        plan_batch(db, batch);
+        lock.lock();
+    }
+}
+
+void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch) {
+    rollout::Repositories repositories(config_);
+    storage::DeliveryStore deliveries(db);
+    // The same push delivered again under another key is planned once.
+    std::map<std::string, std::pair<std::int64_t, DeliveryPlan>> planned;
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> outcomes;
+    for (auto id : batch) {
+        auto delivery = deliveries.find(id);
+        if (!delivery || delivery->outcome != "received") continue;
+        auto key = fmt::format("{}|{}|{}|{}", delivery->repository, delivery->event, delivery->before, delivery->after);
+        if (auto same = planned.find(key); same != planned.end()) {
+            const auto& [first, plan] = same->second;
+            outcomes.emplace_back(id, plan.outcome, fmt::format("as delivery {}: {}", first, plan.detail));
+            continue;
+        }
+        try {
+            auto plan = plan_delivery(config_, repositories, db, *delivery);
+            announce(db, plan);
+            outcomes.emplace_back(id, plan.outcome, plan.detail);
+            planned.emplace(key, std::pair{id, std::move(plan)});
+        } catch (const std::exception& e) {
+            outcomes.emplace_back(id, "failed", e.what());
+        }
+    }
+    // One write transaction for the batch: the HTTP thread records deliveries
+    // meanwhile, and every lock taken here is a wait there.
+    storage::Transaction transaction(db);
+    for (const auto& [id, outcome, detail] : outcomes) deliveries.set_outcome(id, outcome, detail);
+    transaction.commit();
+    if (!log_) return;
+    for (const auto& [id, outcome, detail] : outcomes) {
+        log_->write(outcome == "failed" ? "delivery.failed" : "delivery.planned",
+                    {{"delivery", std::to_string(id)}, {"outcome", outcome}, {"detail", detail}});
+    }
+}
+
+void Worker::announce(storage::Database& db, const DeliveryPlan& plan) {
+    if (plan.jobs.empty()) return;
+    if (listener_) {
+        storage::JobStore jobs(db);
+        for (const auto* ids : {&plan.jobs, &plan.superseded}) {
+            for (auto id : *ids) {
+                if (auto job = jobs.find(id)) listener_(*job);
+            }
+        }
+    }
+    jobs_changed_.notify_all();
+}
+
+}  // namespace lbdeploy::jobs

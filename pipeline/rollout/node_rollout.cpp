@@ -1,0 +1,123 @@
+#include "pipeline/rollout/node_rollout.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "pipeline/rollout/check_runner.hpp"
+#include "pipeline/rollout/service_actions.hpp"
+#include "pipeline/rollout/unified_diff.hpp"
+
+namespace lbdeploy::rollout {
+
+NodeRollout::NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
+                         WaitTimes& waits, std::string tag, transport::Duration reload_timeout)
+    : pair_(pair), link_(link), plan_(plan), reporter_(reporter), waits_(waits), reload_timeout_(reload_timeout),
+      files_(*link.session, std::move(tag)) {}
+
+StepResult NodeRollout::step(const std::string& name, const std::function<StepResult()>& body) {
+    return run_step(reporter_, link_.name(), name, body);
+}
+
+StepResult NodeRollout::compare() {
+    return step("compare", [&] {
+        changes_ = find_changes(*link_.session, plan_);
+        for (const auto& change : changes_) {
+            const auto& desired = *change.desired;
+            reporter_.log(link_.name(), "info",
+                          change.before ? fmt::format("changed: {} ({:.12} -> {:.12})", desired.dest,
+                                                      change.before_sha256, desired.sha256)
+                                        : fmt::format("new: {} ({:.12})", desired.dest, desired.sha256));
+        }
+        auto up_to_date = plan_.files.size() - changes_.size();
+        return StepResult::success(fmt::format("{} of {} files to change, {} up to date", changes_.size(),
+                                               plan_.files.size(), up_to_date));
+    });
+}
+
+bool NodeRollout::disturbs_traffic() const {
+    auto services = affected_services(pair_, changes_);
+    return std::any_of(services.begin(), services.end(), [](const config::Service* s) { return s->carries_traffic; });
+}
+
+StepResult NodeRollout::deploy() {
+    if (changes_.empty()) return StepResult::skipped("up to date");
+    auto services = affected_services(pair_, changes_);
+    auto backup = step("backup", [&] {
+        files_.back_up(changes_);
+        return StepResult::success(fmt::format("{} file(s) to {}", changes_.size(), files_.backup_directory()));
+    });
+    if (!backup.ok()) return backup;  // nothing was written to the targets yet
+    auto install = step("install", [&] {
+        files_.install(changes_);
+        return StepResult::success(fmt::format("{} file(s) installed", changes_.size()));
+    });
+    if (!install.ok()) {
+        restore(false);
+        return install;
+    }
+    auto validate = step("validate", [&] { return validate_services(link_, services, reporter_, waits_); });
+    if (!validate.ok()) {
+        restore(false);  // nothing was reloaded: the daemons still run the old files
+        return validate;
+    }
+    auto reload = step("reload", [&] { return reload_services(link_, services, reporter_, waits_, reload_timeout_); });
+    if (!reload.ok()) {
+        restore(true);
+        return reload;
+    }
+    auto post_check = step("post-check", [&] {
+        return run_checks(pair_.node_checks, {reporter_, link_.name(), link_.placeholders, link_.session,
+                                              &waits_.checks});
+    });
+    if (!post_check.ok()) {
+        restore(true);
+        return post_check;
+    }
+    return StepResult::success(fmt::format("{} file(s), reloaded {}", changes_.size(), service_names(services)));
+}
+
+StepResult NodeRollout::restore(bool reload) {
+    return step("restore", [&] {
+        auto mismatched = files_.restore(changes_);
+        if (!mismatched.empty()) {
+            return StepResult::failure(fmt::format("restore NOT verified for {} (backup in {})",
+                                                   fmt::join(mismatched, ", "), files_.backup_directory()));
+        }
+        reporter_.log(link_.name(), "info",
+                      fmt::format("{} file(s) restored and verified by sha256", changes_.size()));
+        if (!reload) return StepResult::success(fmt::format("{} file(s) restored, verified", changes_.size()));
+        auto services = affected_services(pair_, changes_);
+        auto reloaded = reload_services(link_, services, reporter_, waits_, reload_timeout_);
+        if (!reloaded.ok()) return StepResult::failure("files restored, but the reload failed: " + reloaded.message);
+        auto checked = run_checks(pair_.node_checks,
+                                  {reporter_, link_.name(), link_.placeholders, link_.session, &waits_.checks});
+        if (!checked.ok()) return StepResult::failure("files restored and reloaded, but " + checked.message);
+        return StepResult::success(fmt::format("{} file(s) restored, verified, {}", changes_.size(), reloaded.message));
+    });
+}
+
+StepResult NodeRollout::show_diff() {
+    return step("diff", [&] {
+        changes_ = find_changes(*link_.session, plan_);
+        for (const auto& change : changes_) {
+            const auto& desired = *change.desired;
+            std::string before = change.before ? change.before->content : std::string();
+            auto diff = unified_diff(before, desired.content, change.before ? desired.dest : "/dev/null",
+                                     desired.dest);
+            if (!change.content_changed) diff = fmt::format("mode of {} becomes {:04o}\n", desired.dest, *desired.mode);
+            std::string_view rest = diff;
+            while (!rest.empty()) {
+                auto end = rest.find('\n');
+                reporter_.log(link_.name(), "diff", rest.substr(0, end));
+                rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+            }
+        }
+        auto services = affected_services(pair_, changes_);
+        if (changes_.empty()) return StepResult::success("up to date: nothing would change");
+        return StepResult::success(fmt::format("{} file(s) would change; would reload {}", changes_.size(),
+                                               service_names(services)));
+    });
+}
+
+}  // namespace lbdeploy::rollout

@@ -1,0 +1,53 @@
+#pragma once
+// DESIGN §3 step 3 on one node: compare, back up, install, validate, reload,
+// post-check; on any failure restore the node exactly as it was. Also the
+// dry run's per-node diff. Every step is recorded through the Reporter.
+
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "pipeline/rollout/node_link.hpp"
+#include "pipeline/rollout/plan.hpp"
+#include "pipeline/rollout/remote_files.hpp"
+#include "pipeline/rollout/reporter.hpp"
+#include "pipeline/rollout/step.hpp"
+
+namespace lbdeploy::rollout {
+
+class NodeRollout {
+public:
+    // `tag` names the backup directory and temporary files (the job id).
+    NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
+                WaitTimes& waits, std::string tag, transport::Duration reload_timeout);
+
+    // Reads the node's current files (step "compare"). Only reads.
+    StepResult compare();
+    bool has_changes() const { return !changes_.empty(); }
+    // Whether a changed file belongs to a service that carries traffic (its
+    // reload on the VIP holder calls for a failover first).
+    bool disturbs_traffic() const;
+
+    // Deploys the changed files; on failure the node is restored and the
+    // result is the failing step's.
+    StepResult deploy();
+
+    // Dry run (step "diff"): logs the unified diff of every file that would
+    // change and the services that would reload. Writes nothing.
+    StepResult show_diff();
+
+private:
+    StepResult step(const std::string& name, const std::function<StepResult()>& body);
+    StepResult restore(bool reload);
+
+    const config::Pair& pair_;
+    NodeLink link_;
+    const NodePlan& plan_;
+    Reporter& reporter_;
+    WaitTimes& waits_;
+    transport::Duration reload_timeout_;
+    RemoteFiles files_;
+    std::vector<FileChange> changes_;
+};
+
+}  // namespace lbdeploy::rollout

@@ -1,0 +1,42 @@
+#pragma once
+// Fetches the mirrors a pair needs and reads its files at a commit: the
+// input of build_plan(). Also maps the paths a push changed to the pairs it
+// affects.
+// Errors: GitError (fetch, unknown commit or ref).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "pipeline/transport/git_mirror.hpp"
+#include "pipeline/rollout/plan.hpp"
+
+namespace lbdeploy::rollout {
+
+class Repositories {
+public:
+    explicit Repositories(const config::Config& config);
+
+    // The mirror of a configured repository, fetched once per Repositories.
+    transport::Mirror& fetched(const std::string& repository);
+
+    // A commit SHA for `ref` in the pair's repository.
+    std::string resolve(const config::Pair& pair, const std::string& ref);
+
+    // The pair's files at `commit` and each dependency's files at its pinned
+    // ref (or the head of its branch).
+    PairSource read(const config::Pair& pair, const std::string& commit);
+
+private:
+    const config::Config& config_;
+    std::map<std::string, transport::Mirror> mirrors_;
+};
+
+// Pairs whose deployed files may differ after `changed_paths` changed in
+// `repository` on its tracked branch: the pair's root in its own repository,
+// or an unpinned dependency's path. In config order.
+std::vector<std::string> affected_pairs(const config::Config& config, const std::string& repository,
+                                        const std::vector<std::string>& changed_paths);
+
+}  // namespace lbdeploy::rollout

@@ -1,0 +1,141 @@
+#include "pipeline/rollout/remote_files.hpp"
+
+#include <fmt/format.h>
+
+#include "common/sha256.hpp"
+#include "common/text.hpp"
+#include "pipeline/rollout/step.hpp"
+
+namespace lbdeploy::rollout {
+
+namespace {
+
+std::string parent_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+std::string owner_spec(const DesiredFile& file) {
+    if (file.owner.empty() && file.group.empty()) return {};
+    return file.group.empty() ? file.owner : fmt::format("{}:{}", file.owner, file.group);
+}
+
+unsigned new_file_mode(const DesiredFile& file) {
+    return file.mode.value_or(file.executable ? 0755u : 0644u);
+}
+
+}  // namespace
+
+std::vector<FileChange> find_changes(transport::SshSession& session, const NodePlan& plan) {
+    std::vector<FileChange> changes;
+    for (const auto& desired : plan.files) {
+        FileChange change{&desired, session.read_file(desired.dest), {}, true};
+        if (change.before) {
+            change.before_sha256 = common::sha256_hex(change.before->content);
+            change.content_changed = change.before_sha256 != desired.sha256;
+            bool mode_differs = desired.mode && *desired.mode != change.before->stat.mode;
+            if (!change.content_changed && !mode_differs) continue;
+        }
+        changes.push_back(std::move(change));
+    }
+    return changes;
+}
+
+RemoteFiles::RemoteFiles(transport::SshSession& session, std::string tag)
+    : session_(session), tag_(std::move(tag)), backup_directory_("/var/backups/lbdeploy/" + tag_) {}
+
+std::string RemoteFiles::temporary_name(const std::string& dest) const {
+    auto slash = dest.rfind('/');
+    return fmt::format("{}/.{}.lbdeploy-{}", parent_of(dest), dest.substr(slash + 1), tag_);
+}
+
+void RemoteFiles::make_parent_directories(const std::string& path) {
+    auto parent = parent_of(path);
+    if (parent == "/" || session_.stat(parent)) return;
+    make_parent_directories(parent);
+    session_.make_directory(parent, 0755);
+}
+
+void RemoteFiles::back_up(const std::vector<FileChange>& changes) {
+    std::string manifest = fmt::format("# lbdeploy backup {}: sha256 mode uid:gid path, before the change\n", tag_);
+    for (const auto& change : changes) {
+        const auto& dest = change.desired->dest;
+        if (!change.before) {
+            manifest += fmt::format("absent - - {}\n", dest);
+            continue;
+        }
+        const auto& stat = change.before->stat;
+        auto copy = backup_directory_ + dest;
+        make_parent_directories(copy);
+        session_.write_file(copy, change.before->content, stat.mode);
+        session_.set_owner(copy, stat.uid, stat.gid);
+        manifest += fmt::format("{} {:04o} {}:{} {}\n", change.before_sha256, stat.mode, stat.uid, stat.gid, dest);
+    }
+    make_parent_directories(backup_directory_ + "/MANIFEST");
+    session_.write_file(backup_directory_ + "/MANIFEST", manifest, 0600);
+}
+
+void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads) {
+    if (uploads.empty()) return;
+    std::string renames;
+    std::string directories;
+    for (const auto& upload : uploads) {
+        auto temporary = temporary_name(upload.dest);
+        make_parent_directories(upload.dest);
+        session_.write_file(temporary, *upload.content, upload.mode);
+        if (upload.uid_gid) session_.set_owner(temporary, upload.uid_gid->first, upload.uid_gid->second);
+        if (!upload.owner_spec.empty()) {
+            renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec), common::shell_quote(temporary));
+        }
+        renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary), common::shell_quote(upload.dest));
+        directories += " " + common::shell_quote(parent_of(upload.dest));
+    }
+    // The contents were fsynced by SFTP; this makes the renames durable too
+    // (sync(1) with operands fsyncs just those directories).
+    renames += "sync --" + directories;
+    auto result = session_.run(renames);
+    if (!result.ok()) {
+        for (const auto& upload : uploads) session_.remove_file(temporary_name(upload.dest));
+        throw transport::SshError(fmt::format("{}: installing the files failed: {}", session_.host(),
+                                   describe_failure("mv", result)));
+    }
+}
+
+void RemoteFiles::install(const std::vector<FileChange>& changes) {
+    std::vector<Upload> uploads;
+    for (const auto& change : changes) {
+        const auto& desired = *change.desired;
+        Upload upload{desired.dest, &desired.content, new_file_mode(desired), std::nullopt, owner_spec(desired)};
+        if (change.before) {
+            upload.mode = desired.mode.value_or(change.before->stat.mode);
+            if (upload.owner_spec.empty()) upload.uid_gid = {change.before->stat.uid, change.before->stat.gid};
+        }
+        uploads.push_back(std::move(upload));
+    }
+    upload_and_rename(uploads);
+}
+
+std::vector<std::string> RemoteFiles::restore(const std::vector<FileChange>& changes) {
+    std::vector<Upload> uploads;
+    for (const auto& change : changes) {
+        if (change.before) {
+            const auto& stat = change.before->stat;
+            uploads.push_back({change.desired->dest, &change.before->content, stat.mode,
+                               std::pair{stat.uid, stat.gid}, {}});
+        } else {
+            session_.remove_file(change.desired->dest);
+        }
+    }
+    upload_and_rename(uploads);
+    std::vector<std::string> mismatched;
+    for (const auto& change : changes) {
+        auto now = session_.read_file(change.desired->dest);
+        bool restored = change.before ? now && common::sha256_hex(now->content) == change.before_sha256 &&
+                                            now->stat.mode == change.before->stat.mode
+                                      : !now.has_value();
+        if (!restored) mismatched.push_back(change.desired->dest);
+    }
+    return mismatched;
+}
+
+}  // namespace lbdeploy::rollout

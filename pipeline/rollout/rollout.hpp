@@ -1,0 +1,62 @@
+#pragma once
+// The rollout of one pair (DESIGN §3): plan, pre-check both nodes, deploy the
+// BACKUP, fail the VIP over, deploy the old MASTER, give the VIP back, final
+// check through the VIP. Never both nodes at once; after a failure the other
+// node is not touched. Cancellation is honoured at safe points only: after the
+// plan, after the pre-check and between the two nodes.
+//
+// run() never throws for a failed step (the outcome says what failed); only a
+// storage::StorageError escapes, when the job store itself fails.
+
+#include <chrono>
+#include <string>
+
+#include "config/config.hpp"
+#include "pipeline/rollout/node_rollout.hpp"
+#include "pipeline/rollout/pair_source.hpp"
+#include "pipeline/rollout/reporter.hpp"
+#include "pipeline/rollout/step.hpp"
+#include "storage/job.hpp"
+
+namespace lbdeploy::rollout {
+
+struct RolloutOutcome {
+    storage::JobState state = storage::JobState::failed;  // succeeded | failed | cancelled
+    std::string error;                                    // what failed, for the job row
+    WaitTimes waits;
+    std::chrono::milliseconds elapsed{0};
+};
+
+struct RolloutRequest {
+    storage::JobId job = 0;
+    std::string commit;  // full SHA in the pair's repository
+    bool dry_run = false;
+};
+
+class Rollout {
+public:
+    Rollout(const config::Config& config, const config::Pair& pair, Repositories& repositories, Reporter& reporter);
+
+    RolloutOutcome run(const RolloutRequest& request);
+
+private:
+    struct State;
+    RolloutOutcome execute(State& state);
+    StepResult plan(State& state);
+    StepResult connect(State& state);
+    StepResult pre_check(State& state);
+    RolloutOutcome dry_run(State& state);
+    RolloutOutcome deploy_pair(State& state);
+    RolloutOutcome deploy_master(State& state, NodeRollout& master);
+    RolloutOutcome deploy_in_place(State& state, NodeRollout& master);
+    RolloutOutcome final_check(State& state);
+    NodeRollout node_rollout(State& state, std::size_t index);
+    bool cancelled(const char* where);
+
+    const config::Config& config_;
+    const config::Pair& pair_;
+    Repositories& repositories_;
+    Reporter& reporter_;
+};
+
+}  // namespace lbdeploy::rollout

@@ -1,0 +1,252 @@
+#include "pipeline/transport/git_mirror.hpp"
+
+#include "config/secret_file.hpp"
+
+#include <fcntl.h>
+#include <git2.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace lbdeploy::transport {
+
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+    void operator()(T* handle) const noexcept { Free(handle); }
+};
+using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
+using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
+using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
+using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
+using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
+using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
+
+void check(int rc, std::string_view what) {
+    if (rc < 0) {
+        const git_error* error = git_error_last();
+        throw GitError(fmt::format("{}: {}", what, error && error->message ? error->message : "unknown error"));
+    }
+}
+
+// Serialises fetches of one mirror across threads and processes; released on close.
+class FileLock {
+public:
+    explicit FileLock(const std::filesystem::path& file)
+        : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+            throw GitError(fmt::format("cannot lock {}", file.string()));
+        }
+    }
+    ~FileLock() { ::close(fd_); }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_;
+};
+
+}  // namespace
+
+GitLibrary::GitLibrary() {
+    check(git_libgit2_init(), "libgit2 could not be initialised");
+}
+
+GitLibrary::~GitLibrary() {
+    git_libgit2_shutdown();
+}
+
+struct Mirror::Impl {
+    std::filesystem::path directory;
+    config::Repository repository;
+    RepositoryPtr repo;
+
+    TreePtr tree_of(const std::string& commit) const {
+        git_oid oid;
+        check(git_oid_fromstr(&oid, commit.c_str()), "not a commit SHA: " + commit);
+        git_commit* raw_commit = nullptr;
+        check(git_commit_lookup(&raw_commit, repo.get(), &oid), "commit " + commit);
+        CommitPtr owned_commit(raw_commit);
+        git_tree* raw_tree = nullptr;
+        check(git_commit_tree(&raw_tree, owned_commit.get()), "tree of " + commit);
+        return TreePtr(raw_tree);
+    }
+
+    TreeFile read_blob(const git_tree_entry* entry, std::string path) const {
+        auto mode = git_tree_entry_filemode(entry);
+        if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT) {
+            throw GitError(fmt::format("{}: {} is a symlink or submodule; only regular files are deployed",
+                                       repository.name, path));
+        }
+        git_blob* raw_blob = nullptr;
+        check(git_blob_lookup(&raw_blob, repo.get(), git_tree_entry_id(entry)), "blob " + path);
+        BlobPtr blob(raw_blob);
+        const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
+        return TreeFile{std::move(path), std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get()))),
+                        mode == GIT_FILEMODE_BLOB_EXECUTABLE};
+    }
+};
+
+namespace {
+
+struct CredentialContext {
+    const config::Repository& repository;
+    int attempts = 0;
+};
+
+int provide_credentials(git_credential** out, const char* /*url*/, const char* username_from_url,
+                        unsigned int allowed_types, void* payload) {
+    auto& context = *static_cast<CredentialContext*>(payload);
+    // libgit2 asks again after a refusal; asking forever would hang the job.
+    if (++context.attempts > 1) {
+        git_error_set_str(GIT_ERROR_NET, "the configured credentials were refused");
+        return GIT_EUSER;
+    }
+    const auto& repository = context.repository;
+    if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0 && !repository.ssh_key_file.empty()) {
+        return git_credential_ssh_key_new(out, username_from_url ? username_from_url : "git", nullptr,
+                                          repository.ssh_key_file.c_str(), nullptr);
+    }
+    if ((allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0 && !repository.token_file.empty()) {
+        std::string secret;
+        try {
+            secret = config::read_secret_lines(repository.token_file).front();
+        } catch (const std::exception& e) {
+            // Nothing may be thrown through libgit2's C frames.
+            git_error_set_str(GIT_ERROR_NET, e.what());
+            return GIT_EUSER;
+        }
+        auto colon = secret.find(':');
+        // GitLab accepts any user name with a personal/project access token.
+        std::string user = colon == std::string::npos ? "oauth2" : secret.substr(0, colon);
+        std::string token = colon == std::string::npos ? secret : secret.substr(colon + 1);
+        return git_credential_userpass_plaintext_new(out, user.c_str(), token.c_str());
+    }
+    return GIT_PASSTHROUGH;
+}
+
+}  // namespace
+
+Mirror Mirror::open(const std::filesystem::path& directory, const config::Repository& repository) {
+    auto impl = std::make_unique<Impl>();
+    impl->directory = directory;
+    impl->repository = repository;
+    git_repository* raw = nullptr;
+    if (std::filesystem::exists(directory / "HEAD")) {
+        check(git_repository_open_bare(&raw, directory.c_str()), "open mirror " + directory.string());
+    } else {
+        std::filesystem::create_directories(directory);
+        check(git_repository_init(&raw, directory.c_str(), 1), "create mirror " + directory.string());
+    }
+    impl->repo.reset(raw);
+    return Mirror(std::move(impl));
+}
+
+Mirror::Mirror(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Mirror::Mirror(Mirror&&) noexcept = default;
+Mirror& Mirror::operator=(Mirror&&) noexcept = default;
+Mirror::~Mirror() = default;
+
+void Mirror::fetch() {
+    FileLock lock(impl_->directory / "lbdeploy-fetch.lock");
+    git_remote* raw = nullptr;
+    check(git_remote_create_anonymous(&raw, impl_->repo.get(), impl_->repository.url.c_str()),
+          "remote " + impl_->repository.name);
+    RemotePtr remote(raw);
+    char heads[] = "+refs/heads/*:refs/heads/*";
+    char tags[] = "+refs/tags/*:refs/tags/*";
+    char* specs[] = {heads, tags};
+    git_strarray refspecs{specs, 2};
+    git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+    options.prune = GIT_FETCH_PRUNE;
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+    options.callbacks.credentials = provide_credentials;
+    CredentialContext credentials{impl_->repository};
+    options.callbacks.payload = &credentials;
+    check(git_remote_fetch(remote.get(), &refspecs, &options, "lbdeploy fetch"),
+          fmt::format("fetch {} from {}", impl_->repository.name, impl_->repository.url));
+}
+
+std::string Mirror::resolve(const std::string& ref) const {
+    git_object* raw = nullptr;
+    check(git_revparse_single(&raw, impl_->repo.get(), ref.c_str()),
+          fmt::format("{}: unknown ref \"{}\"", impl_->repository.name, ref));
+    ObjectPtr object(raw);
+    git_object* peeled = nullptr;
+    check(git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT),
+          fmt::format("{}: \"{}\" is not a commit", impl_->repository.name, ref));
+    ObjectPtr commit(peeled);
+    return git_oid_tostr_s(git_object_id(commit.get()));
+}
+
+std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::string& path) const {
+    auto root = impl_->tree_of(commit);
+    std::vector<TreeFile> files;
+    TreePtr subtree;
+    const git_tree* start = root.get();
+    if (!path.empty()) {
+        git_tree_entry* raw_entry = nullptr;
+        int rc = git_tree_entry_bypath(&raw_entry, root.get(), path.c_str());
+        if (rc == GIT_ENOTFOUND) return files;
+        check(rc, fmt::format("{}: {}", impl_->repository.name, path));
+        TreeEntryPtr entry(raw_entry);
+        if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
+            auto name = std::filesystem::path(path).filename().string();
+            files.push_back(impl_->read_blob(entry.get(), name));
+            return files;
+        }
+        git_tree* raw_tree = nullptr;
+        check(git_tree_lookup(&raw_tree, impl_->repo.get(), git_tree_entry_id(entry.get())), "tree " + path);
+        subtree.reset(raw_tree);
+        start = subtree.get();
+    }
+    struct Walk {
+        const Impl* impl;
+        std::vector<TreeFile>* files;
+        std::string error;
+    } walk{impl_.get(), &files, {}};
+    auto visit = [](const char* root_path, const git_tree_entry* entry, void* payload) -> int {
+        auto& w = *static_cast<Walk*>(payload);
+        if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) return 0;
+        try {
+            w.files->push_back(w.impl->read_blob(entry, std::string(root_path) + git_tree_entry_name(entry)));
+        } catch (const GitError& e) {
+            w.error = e.what();
+            return -1;
+        }
+        return 0;
+    };
+    if (git_tree_walk(start, GIT_TREEWALK_PRE, visit, &walk) != 0) {
+        throw GitError(walk.error.empty() ? "cannot walk the tree of " + commit : walk.error);
+    }
+    return files;
+}
+
+std::vector<std::string> Mirror::changed_paths(const std::string& from, const std::string& to) const {
+    auto new_tree = impl_->tree_of(to);
+    TreePtr old_tree = from.empty() ? nullptr : impl_->tree_of(from);
+    git_diff* raw = nullptr;
+    check(git_diff_tree_to_tree(&raw, impl_->repo.get(), old_tree.get(), new_tree.get(), nullptr),
+          fmt::format("diff {}..{}", from, to));
+    DiffPtr diff(raw);
+    std::set<std::string> paths;
+    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+        if (delta->old_file.path) paths.insert(delta->old_file.path);
+        if (delta->new_file.path) paths.insert(delta->new_file.path);
+    }
+    return {paths.begin(), paths.end()};
+}
+
+std::filesystem::path mirror_directory(const std::filesystem::path& data_dir, const std::string& repository) {
+    return data_dir / "mirrors" / (repository + ".git");
+}
+
+}  // namespace lbdeploy::transport

@@ -1,0 +1,72 @@
+#pragma once
+// Git: one bare mirror per configured repository under data_dir, fetched
+// before each plan, read without a worktree. libgit2 is included by git.cpp
+// only.
+//
+// Errors: every libgit2 failure throws GitError with libgit2's message.
+// Thread safety: a Mirror belongs to one thread; fetches of the same mirror
+// from several threads or processes are serialised by a lock file.
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace lbdeploy::transport {
+
+class GitError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// libgit2's global state; one instance, owned by the composition root.
+class GitLibrary {
+public:
+    GitLibrary();
+    ~GitLibrary();
+    GitLibrary(const GitLibrary&) = delete;
+    GitLibrary& operator=(const GitLibrary&) = delete;
+};
+
+struct TreeFile {
+    std::string path;  // relative to the directory that was read
+    std::string content;
+    bool executable = false;
+};
+
+class Mirror {
+public:
+    // Opens the bare mirror at `directory`, creating it when missing. The
+    // remote URL and credentials come from `repository` (token_file: https
+    // token, as "TOKEN" or "USER:TOKEN"; ssh_key_file: key for ssh URLs).
+    static Mirror open(const std::filesystem::path& directory, const config::Repository& repository);
+
+    Mirror(Mirror&&) noexcept;
+    Mirror& operator=(Mirror&&) noexcept;
+    ~Mirror();
+
+    // Fetches every branch and tag (forced, pruned).
+    void fetch();
+    // A full SHA for a branch, tag, full or abbreviated SHA; GitError when unknown.
+    std::string resolve(const std::string& ref) const;
+    // Every file below `path` ("" = the whole tree) at `commit`; a `path` that
+    // names a file yields that one file with path = its name. Symlinks and
+    // submodules are refused. An absent path yields nothing.
+    std::vector<TreeFile> read_tree(const std::string& commit, const std::string& path) const;
+    // Paths (from the repository root) added, modified, deleted or renamed
+    // between two commits; `from` empty = every path of `to`.
+    std::vector<std::string> changed_paths(const std::string& from, const std::string& to) const;
+
+private:
+    struct Impl;
+    explicit Mirror(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Where the mirror of `repository` lives under data_dir.
+std::filesystem::path mirror_directory(const std::filesystem::path& data_dir, const std::string& repository);
+
+}  // namespace lbdeploy::transport
