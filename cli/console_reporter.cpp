@@ -29,9 +29,9 @@ double ConsoleReporter::seconds_since_start() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-rollout::StepId ConsoleReporter::begin_step(const std::string& node, const std::string& name) {
+rollout::StepId ConsoleReporter::begin_step(const std::string& node, rollout::StepName name) {
     auto id = next_id_++;
-    running_[id] = {label(node, name), std::chrono::steady_clock::now()};
+    running_[id] = {label(node, std::string(rollout::name_of(name))), std::chrono::steady_clock::now()};
     out_ << fmt::format("{:7.2f}s ==> {}\n", seconds_since_start(), running_[id].label) << std::flush;
     return id;
 }
@@ -59,5 +59,7 @@ void ConsoleReporter::node_deployed(const std::string& node, const std::string& 
 }
 
 void ConsoleReporter::vip_seen(const std::string&, bool) {}
+
+void ConsoleReporter::roles_found(const std::string&, const std::string&) {}
 
 }  // namespace lbdeploy::cli

@@ -14,11 +14,12 @@ class ConsoleReporter : public rollout::Reporter {
 public:
     explicit ConsoleReporter(std::ostream& out);
 
-    rollout::StepId begin_step(const std::string& node, const std::string& name) override;
+    rollout::StepId begin_step(const std::string& node, rollout::StepName name) override;
     void end_step(rollout::StepId step, storage::StepState state, const std::string& message) override;
     void log(const std::string& node, std::string_view stream, std::string_view text) override;
     void node_deployed(const std::string& node, const std::string& commit) override;
     void vip_seen(const std::string& node, bool holds_vip) override;
+    void roles_found(const std::string& master, const std::string& backup) override;
     bool cancel_requested() override { return false; }
 
     double seconds_since_start() const;

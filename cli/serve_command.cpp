@@ -107,6 +107,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     server::add_job_routes(router, context);
     server::add_pair_routes(router, context);
     server::add_health_routes(router, context);
+    server::add_step_routes(router, context);
     server::add_ui_routes(router);
     server::EventStreamer events(db);
     server::HttpServer http(io, router, events, limits_of(config.server));

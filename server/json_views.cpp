@@ -50,6 +50,7 @@ nlohmann::json to_json(const storage::Step& step) {
     return {{"id", step.id},
             {"node", step.node},
             {"name", step.name},
+            {"role", step.role.empty() ? nlohmann::json(nullptr) : nlohmann::json(step.role)},
             {"state", storage::to_string(step.state)},
             {"started_at", step.started_at},
             {"finished_at", optional_value(step.finished_at)},

@@ -64,6 +64,7 @@ struct Step {
     JobId job_id = 0;
     std::string node;  // empty for pair-wide steps (plan, failover, final check)
     std::string name;
+    std::string role;  // "master" | "backup"; empty for pair-wide steps and before the VIP holder is known
     StepState state = StepState::running;
     TimeMs started_at = 0;
     std::optional<TimeMs> finished_at;

@@ -88,6 +88,11 @@ ALTER TABLE deliveries ADD COLUMN before_sha TEXT NOT NULL DEFAULT '';
 ALTER TABLE deliveries ADD COLUMN requested_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX deliveries_by_outcome ON deliveries (outcome);
 )sql",
+    // 3: the role (master | backup) of the node a step ran on, as the rollout
+    // knew it then, so readers need not work it out from messages.
+    R"sql(
+ALTER TABLE steps ADD COLUMN role TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

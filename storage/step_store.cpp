@@ -2,10 +2,10 @@
 
 namespace lbdeploy::storage {
 
-std::int64_t StepStore::begin(JobId job, const std::string& node, const std::string& name) {
+std::int64_t StepStore::begin(JobId job, const std::string& node, const std::string& name, const std::string& role) {
     auto insert = db_.prepare(
-        "INSERT INTO steps (job_id, node, name, state, started_at) VALUES (?1, ?2, ?3, 'running', ?4)");
-    insert.bind_all(job, node, name, now_ms()).run();
+        "INSERT INTO steps (job_id, node, name, role, state, started_at) VALUES (?1, ?2, ?3, ?4, 'running', ?5)");
+    insert.bind_all(job, node, name, role, now_ms()).run();
     return db_.last_insert_rowid();
 }
 
@@ -17,14 +17,14 @@ void StepStore::end(std::int64_t step, StepState state, const std::string& messa
 
 std::vector<Step> StepStore::list(JobId job) {
     auto query = db_.prepare(
-        "SELECT id, job_id, node, name, state, started_at, finished_at, message FROM steps "
+        "SELECT id, job_id, node, name, role, state, started_at, finished_at, message FROM steps "
         "WHERE job_id = ?1 ORDER BY id");
     query.bind_all(job);
     std::vector<Step> steps;
     while (query.step()) {
-        steps.push_back({query.int64(0), query.int64(1), query.text(2), query.text(3),
-                         parse_step_state(query.text(4)).value_or(StepState::failed), query.int64(5),
-                         query.optional_int64(6), query.text(7)});
+        steps.push_back({query.int64(0), query.int64(1), query.text(2), query.text(3), query.text(4),
+                         parse_step_state(query.text(5)).value_or(StepState::failed), query.int64(6),
+                         query.optional_int64(7), query.text(8)});
     }
     return steps;
 }

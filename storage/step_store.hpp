@@ -12,7 +12,7 @@ class StepStore {
 public:
     explicit StepStore(Database& db) : db_(db) {}
 
-    std::int64_t begin(JobId job, const std::string& node, const std::string& name);
+    std::int64_t begin(JobId job, const std::string& node, const std::string& name, const std::string& role = {});
     // Records the outcome of a running step; a step already ended is left alone.
     void end(std::int64_t step, StepState state, const std::string& message = {});
     std::vector<Step> list(JobId job);

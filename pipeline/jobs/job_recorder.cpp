@@ -9,26 +9,32 @@ JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout
 
 // Each step change is also a log line of stream "step" (JSON), so one ordered,
 // gapless sequence carries everything a live viewer needs.
-void JobRecorder::log_step(rollout::StepId step, const std::string& node, const std::string& name, storage::StepState state,
+void JobRecorder::log_step(rollout::StepId step, const RunningStep& running, storage::StepState state,
                            const std::string& message) {
-    nlohmann::json text{{"step_id", step}, {"node", node},       {"name", name},
-                        {"state", storage::to_string(state)}, {"message", message}};
-    logs_.append(job_, {storage::NewLogLine{node, "step", text.dump(), std::nullopt}});
+    nlohmann::json text{{"step_id", step},
+                        {"node", running.node},
+                        {"name", running.name},
+                        {"role", running.role.empty() ? nlohmann::json(nullptr) : nlohmann::json(running.role)},
+                        {"state", storage::to_string(state)},
+                        {"message", message}};
+    logs_.append(job_, {storage::NewLogLine{running.node, "step", text.dump(), std::nullopt}});
 }
 
-rollout::StepId JobRecorder::begin_step(const std::string& node, const std::string& name) {
-    auto id = steps_.begin(job_, node, name);
-    names_[id] = {node, name};
-    log_step(id, node, name, storage::StepState::running, {});
+rollout::StepId JobRecorder::begin_step(const std::string& node, rollout::StepName name) {
+    RunningStep running{node, std::string(rollout::name_of(name)), {}};
+    if (auto role = roles_.find(node); role != roles_.end()) running.role = role->second;
+    auto id = steps_.begin(job_, running.node, running.name, running.role);
+    log_step(id, running, storage::StepState::running, {});
+    running_[id] = std::move(running);
     if (echo_) echo_steps_[id] = echo_->begin_step(node, name);
     return id;
 }
 
 void JobRecorder::end_step(rollout::StepId step, storage::StepState state, const std::string& message) {
     steps_.end(step, state, message);
-    if (auto named = names_.find(step); named != names_.end()) {
-        log_step(step, named->second.first, named->second.second, state, message);
-        names_.erase(named);
+    if (auto found = running_.find(step); found != running_.end()) {
+        log_step(step, found->second, state, message);
+        running_.erase(found);
     }
     if (auto echoed = echo_steps_.find(step); echoed != echo_steps_.end()) {
         echo_->end_step(echoed->second, state, message);
@@ -49,6 +55,12 @@ void JobRecorder::node_deployed(const std::string& node, const std::string& comm
 void JobRecorder::vip_seen(const std::string& node, bool holds_vip) {
     nodes_.record_vip(pair_, node, holds_vip);
     if (echo_) echo_->vip_seen(node, holds_vip);
+}
+
+void JobRecorder::roles_found(const std::string& master, const std::string& backup) {
+    roles_[master] = std::string(rollout::name_of(rollout::NodeRole::master));
+    roles_[backup] = std::string(rollout::name_of(rollout::NodeRole::backup));
+    if (echo_) echo_->roles_found(master, backup);
 }
 
 bool JobRecorder::cancel_requested() {

@@ -18,15 +18,21 @@ class JobRecorder : public rollout::Reporter {
 public:
     JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo = nullptr);
 
-    rollout::StepId begin_step(const std::string& node, const std::string& name) override;
+    rollout::StepId begin_step(const std::string& node, rollout::StepName name) override;
     void end_step(rollout::StepId step, storage::StepState state, const std::string& message) override;
     void log(const std::string& node, std::string_view stream, std::string_view text) override;
     void node_deployed(const std::string& node, const std::string& commit) override;
     void vip_seen(const std::string& node, bool holds_vip) override;
+    void roles_found(const std::string& master, const std::string& backup) override;
     bool cancel_requested() override;
 
 private:
-    void log_step(rollout::StepId step, const std::string& node, const std::string& name, storage::StepState state,
+    struct RunningStep {
+        std::string node;
+        std::string name;
+        std::string role;
+    };
+    void log_step(rollout::StepId step, const RunningStep& running, storage::StepState state,
                   const std::string& message);
 
     storage::JobId job_;
@@ -37,7 +43,8 @@ private:
     storage::LogStore logs_;
     rollout::Reporter* echo_;
     std::map<rollout::StepId, rollout::StepId> echo_steps_;  // stored step id -> the echo's id
-    std::map<rollout::StepId, std::pair<std::string, std::string>> names_;  // running steps: node, name
+    std::map<rollout::StepId, RunningStep> running_;
+    std::map<std::string, std::string> roles_;  // node -> "master" | "backup", once the VIP holder is known
 };
 
 }  // namespace lbdeploy::jobs

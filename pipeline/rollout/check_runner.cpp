@@ -22,7 +22,7 @@ transport::ProbeOutcome attempt(const config::Check& check, const std::string& t
     case config::Check::Kind::command: {
         if (!context.session) return {false, "command checks need a node to run on"};
         auto result = context.session->run(target, {}, check.timeout);
-        if (result.ok()) return {true, "exit 0"};
+        if (result.succeeded()) return {true, "exit 0"};
         return {false, describe_failure(target, result)};
     }
     }

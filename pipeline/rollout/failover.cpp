@@ -24,7 +24,7 @@ Failover::Failover(const config::Pair& pair, Reporter& reporter, WaitTimes& wait
 bool Failover::holds_vip(const NodeLink& link) const {
     auto command = expand(pair_.failover.holds_vip, link.placeholders);
     auto result = link.session->run(command);
-    if (!result.ok()) {
+    if (!result.succeeded()) {
         throw transport::SshError(fmt::format("{}: {}", link.name(), describe_failure(command, result)));
     }
     return result.out.find_first_not_of(" \t\r\n") != std::string::npos;
@@ -38,10 +38,10 @@ std::pair<bool, bool> Failover::holds_vip_both(const NodeLink& first, const Node
     return {first_holds, second_holds.get()};
 }
 
-std::variant<std::size_t, StepResult> Failover::find_holder(const NodeLink& first, const NodeLink& second) const {
+common::Result<std::size_t> Failover::find_holder(const NodeLink& first, const NodeLink& second) const {
     auto [a, b] = holds_vip_both(first, second);
     if (a != b) return std::size_t{a ? 0u : 1u};
-    return StepResult::failure(a ? fmt::format("both {} and {} hold the VIP {} (split brain)", first.name(),
+    return common::fail(a ? fmt::format("both {} and {} hold the VIP {} (split brain)", first.name(),
                                                second.name(), pair_.vip)
                                  : fmt::format("neither {} nor {} holds the VIP {}", first.name(), second.name(),
                                                pair_.vip));
@@ -58,19 +58,14 @@ bool Failover::wait_for_holder(const NodeLink& holder, const NodeLink& other) co
     return false;
 }
 
-// Runs `command` on `run_on`, then waits until `holder` has the VIP and
-// `other` does not. Returns the time it took, or nullopt on a timeout.
-std::optional<long> Failover::move(const std::string& command, const NodeLink& run_on, const NodeLink& holder,
-                                   const NodeLink& other, StepResult& failure) const {
+common::Result<std::optional<long>> Failover::move(const std::string& command, const NodeLink& run_on,
+                                                   const NodeLink& holder, const NodeLink& other) const {
     auto start = Clock::now();
     auto expanded = expand(command, run_on.placeholders);
     auto result = run_logged(*run_on.session, reporter_, run_on.name(), expanded);
-    if (!result.ok()) {
-        failure = StepResult::failure(describe_failure(expanded, result));
-        return std::nullopt;
-    }
-    if (!wait_for_holder(holder, other)) return std::nullopt;
-    return elapsed_ms(start);
+    if (!result.succeeded()) return common::fail(describe_failure(expanded, result));
+    if (!wait_for_holder(holder, other)) return std::optional<long>();
+    return std::optional<long>(elapsed_ms(start));
 }
 
 StepResult Failover::logged(StepResult result) const {
@@ -79,9 +74,9 @@ StepResult Failover::logged(StepResult result) const {
 }
 
 StepResult Failover::release(const NodeLink& from, const NodeLink& to) const {
-    StepResult failure;
-    auto took = move(pair_.failover.release, from, to, from, failure);
-    if (!failure.ok()) return failure;
+    auto moved = move(pair_.failover.release, from, to, from);
+    if (!moved) return StepResult::failure(moved.error());
+    auto took = *moved;
     if (!took) {
         return StepResult::failure(fmt::format("{} did not take the VIP {} from {} within {} ms", to.name(),
                                                pair_.vip, from.name(), pair_.failover.timeout.count()));
@@ -90,10 +85,10 @@ StepResult Failover::release(const NodeLink& from, const NodeLink& to) const {
         fmt::format("VIP {} moved from {} to {} in {} ms", pair_.vip, from.name(), to.name(), *took)));
 }
 
-StepResult Failover::restore(const NodeLink& node, const NodeLink& peer) const {
-    StepResult failure;
-    auto took = move(pair_.failover.restore, node, node, peer, failure);
-    if (!failure.ok()) return failure;
+StepResult Failover::give_back(const NodeLink& node, const NodeLink& peer) const {
+    auto moved = move(pair_.failover.restore, node, node, peer);
+    if (!moved) return StepResult::failure(moved.error());
+    auto took = *moved;
     if (!took) {
         return logged(StepResult::success(fmt::format("{} did not take the VIP back within {} ms; it stays on {}",
                                                       node.name(), pair_.failover.timeout.count(), peer.name())));

@@ -4,8 +4,8 @@
 // back with `restore`, waiting until the move is visible on the nodes.
 
 #include <optional>
-#include <variant>
 
+#include "common/result.hpp"
 #include "config/config.hpp"
 #include "pipeline/rollout/node_link.hpp"
 #include "pipeline/rollout/reporter.hpp"
@@ -22,21 +22,25 @@ public:
     bool holds_vip(const NodeLink& link) const;
 
     // Exactly one of the two nodes holds the VIP: its index (0 or 1);
-    // otherwise a failure naming what was seen.
-    std::variant<std::size_t, StepResult> find_holder(const NodeLink& first, const NodeLink& second) const;
+    // otherwise what was seen (split brain, nobody).
+    common::Result<std::size_t> find_holder(const NodeLink& first, const NodeLink& second) const;
 
     // `release` on `from`, then waits until `to` holds the VIP and `from` no
     // longer does.
     StepResult release(const NodeLink& from, const NodeLink& to) const;
 
-    // `restore` on `node`, then waits until it holds the VIP again (keepalived
-    // with preempt). A node that does not take it back within the timeout is
-    // reported, not failed: without preempt the VIP rightly stays where it is.
-    StepResult restore(const NodeLink& node, const NodeLink& peer) const;
+    // The pair's `restore` command on `node`, then waits until it holds the
+    // VIP again (keepalived with preempt). A node that does not take it back
+    // within the timeout is reported, not failed: without preempt the VIP
+    // rightly stays where it is.
+    StepResult give_back(const NodeLink& node, const NodeLink& peer) const;
 
 private:
-    std::optional<long> move(const std::string& command, const NodeLink& run_on, const NodeLink& holder,
-                             const NodeLink& other, StepResult& failure) const;
+    // Runs `command` on `run_on`, then waits until `holder` has the VIP and
+    // `other` does not: how long that took, nullopt when it did not happen
+    // within the timeout, an error when the command failed.
+    common::Result<std::optional<long>> move(const std::string& command, const NodeLink& run_on,
+                                             const NodeLink& holder, const NodeLink& other) const;
     StepResult logged(StepResult result) const;
     std::pair<bool, bool> holds_vip_both(const NodeLink& first, const NodeLink& second) const;
     // Polls both nodes until `holder` holds the VIP and `other` does not.

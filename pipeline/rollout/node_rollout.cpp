@@ -15,12 +15,12 @@ NodeRollout::NodeRollout(const config::Pair& pair, const NodeLink& link, const N
     : pair_(pair), link_(link), plan_(plan), reporter_(reporter), waits_(waits), reload_timeout_(reload_timeout),
       files_(*link.session, std::move(tag)) {}
 
-StepResult NodeRollout::step(const std::string& name, const std::function<StepResult()>& body) {
+StepResult NodeRollout::step(StepName name, const std::function<StepResult()>& body) {
     return run_step(reporter_, link_.name(), name, body);
 }
 
 StepResult NodeRollout::compare() {
-    return step("compare", [&] {
+    return step(StepName::compare, [&] {
         changes_ = find_changes(*link_.session, plan_);
         for (const auto& change : changes_) {
             const auto& desired = *change.desired;
@@ -43,34 +43,34 @@ bool NodeRollout::disturbs_traffic() const {
 StepResult NodeRollout::deploy() {
     if (changes_.empty()) return StepResult::skipped("up to date");
     auto services = affected_services(pair_, changes_);
-    auto backup = step("backup", [&] {
+    auto backup = step(StepName::backup, [&] {
         files_.back_up(changes_);
         return StepResult::success(fmt::format("{} file(s) to {}", changes_.size(), files_.backup_directory()));
     });
-    if (!backup.ok()) return backup;  // nothing was written to the targets yet
-    auto install = step("install", [&] {
+    if (!backup.passed()) return backup;  // nothing was written to the targets yet
+    auto install = step(StepName::install, [&] {
         files_.install(changes_);
         return StepResult::success(fmt::format("{} file(s) installed", changes_.size()));
     });
-    if (!install.ok()) {
+    if (!install.passed()) {
         restore(false);
         return install;
     }
-    auto validate = step("validate", [&] { return validate_services(link_, services, reporter_, waits_); });
-    if (!validate.ok()) {
+    auto validate = step(StepName::validate, [&] { return validate_services(link_, services, reporter_, waits_); });
+    if (!validate.passed()) {
         restore(false);  // nothing was reloaded: the daemons still run the old files
         return validate;
     }
-    auto reload = step("reload", [&] { return reload_services(link_, services, reporter_, waits_, reload_timeout_); });
-    if (!reload.ok()) {
+    auto reload = step(StepName::reload, [&] { return reload_services(link_, services, reporter_, waits_, reload_timeout_); });
+    if (!reload.passed()) {
         restore(true);
         return reload;
     }
-    auto post_check = step("post-check", [&] {
+    auto post_check = step(StepName::post_check, [&] {
         return run_checks(pair_.node_checks, {reporter_, link_.name(), link_.placeholders, link_.session,
                                               &waits_.checks});
     });
-    if (!post_check.ok()) {
+    if (!post_check.passed()) {
         restore(true);
         return post_check;
     }
@@ -78,8 +78,8 @@ StepResult NodeRollout::deploy() {
 }
 
 StepResult NodeRollout::restore(bool reload) {
-    return step("restore", [&] {
-        auto mismatched = files_.restore(changes_);
+    return step(StepName::restore, [&] {
+        auto mismatched = files_.put_back(changes_);
         if (!mismatched.empty()) {
             return StepResult::failure(fmt::format("restore NOT verified for {} (backup in {})",
                                                    fmt::join(mismatched, ", "), files_.backup_directory()));
@@ -89,16 +89,16 @@ StepResult NodeRollout::restore(bool reload) {
         if (!reload) return StepResult::success(fmt::format("{} file(s) restored, verified", changes_.size()));
         auto services = affected_services(pair_, changes_);
         auto reloaded = reload_services(link_, services, reporter_, waits_, reload_timeout_);
-        if (!reloaded.ok()) return StepResult::failure("files restored, but the reload failed: " + reloaded.message);
+        if (!reloaded.passed()) return StepResult::failure("files restored, but the reload failed: " + reloaded.message);
         auto checked = run_checks(pair_.node_checks,
                                   {reporter_, link_.name(), link_.placeholders, link_.session, &waits_.checks});
-        if (!checked.ok()) return StepResult::failure("files restored and reloaded, but " + checked.message);
+        if (!checked.passed()) return StepResult::failure("files restored and reloaded, but " + checked.message);
         return StepResult::success(fmt::format("{} file(s) restored, verified, {}", changes_.size(), reloaded.message));
     });
 }
 
 StepResult NodeRollout::show_diff() {
-    return step("diff", [&] {
+    return step(StepName::diff, [&] {
         changes_ = find_changes(*link_.session, plan_);
         for (const auto& change : changes_) {
             const auto& desired = *change.desired;

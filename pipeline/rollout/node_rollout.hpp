@@ -37,7 +37,9 @@ public:
     StepResult show_diff();
 
 private:
-    StepResult step(const std::string& name, const std::function<StepResult()>& body);
+    StepResult step(StepName name, const std::function<StepResult()>& body);
+    // Step "restore": the changed files back as they were, verified; with
+    // `reload`, the services reloaded and the node checked again.
     StepResult restore(bool reload);
 
     const config::Pair& pair_;

@@ -94,7 +94,7 @@ void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads) {
     // (sync(1) with operands fsyncs just those directories).
     renames += "sync --" + directories;
     auto result = session_.run(renames);
-    if (!result.ok()) {
+    if (!result.succeeded()) {
         for (const auto& upload : uploads) session_.remove_file(temporary_name(upload.dest));
         throw transport::SshError(fmt::format("{}: installing the files failed: {}", session_.host(),
                                    describe_failure("mv", result)));
@@ -115,7 +115,7 @@ void RemoteFiles::install(const std::vector<FileChange>& changes) {
     upload_and_rename(uploads);
 }
 
-std::vector<std::string> RemoteFiles::restore(const std::vector<FileChange>& changes) {
+std::vector<std::string> RemoteFiles::put_back(const std::vector<FileChange>& changes) {
     std::vector<Upload> uploads;
     for (const auto& change : changes) {
         if (change.before) {

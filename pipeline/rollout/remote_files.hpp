@@ -44,7 +44,7 @@ public:
     // Puts every changed file back as it was (or removes it when it was new),
     // atomically as install() does. Returns the paths whose content on the
     // node does not match the backup afterwards (empty = verified).
-    std::vector<std::string> restore(const std::vector<FileChange>& changes);
+    std::vector<std::string> put_back(const std::vector<FileChange>& changes);
 
 private:
     struct Upload {

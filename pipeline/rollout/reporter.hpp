@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/rollout/step_names.hpp"
 #include "storage/job.hpp"
 
 namespace lbdeploy::rollout {
@@ -16,13 +17,16 @@ class Reporter {
 public:
     virtual ~Reporter() = default;
     // `node` is empty for pair-wide steps and lines.
-    virtual StepId begin_step(const std::string& node, const std::string& name) = 0;
+    virtual StepId begin_step(const std::string& node, StepName step) = 0;
     virtual void end_step(StepId step, storage::StepState state, const std::string& message) = 0;
     // `stream`: info | stdout | stderr | error | diff
     virtual void log(const std::string& node, std::string_view stream, std::string_view text) = 0;
     // What the rollout learnt about the nodes, for the pair's state.
     virtual void node_deployed(const std::string& node, const std::string& commit) = 0;
     virtual void vip_seen(const std::string& node, bool holds_vip) = 0;
+    // The pre-check found the VIP on `master`: from now on the steps of each
+    // node carry its role.
+    virtual void roles_found(const std::string& master, const std::string& backup) = 0;
     // True once someone asked to cancel the job; read at safe points only.
     virtual bool cancel_requested() = 0;
 };

@@ -4,12 +4,9 @@
 #include <fmt/format.h>
 
 #include <future>
-#include <optional>
-#include <variant>
 
 #include "pipeline/rollout/check_runner.hpp"
 #include "pipeline/rollout/failover.hpp"
-#include "pipeline/rollout/node_rollout.hpp"
 #include "pipeline/rollout/plan.hpp"
 
 namespace lbdeploy::rollout {
@@ -19,27 +16,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using storage::JobState;
 
-transport::SshTarget ssh_target(const config::SshSettings& ssh, const config::Node& node) {
-    transport::SshTarget target;
-    target.host = node.host;
-    target.port = ssh.port;
-    target.user = ssh.user;
-    target.identity_file = ssh.identity_file;
-    target.use_agent = ssh.use_agent;
-    target.known_hosts = ssh.known_hosts;
-    target.trust_unknown_hosts = ssh.trust_unknown_hosts;
-    target.connect_timeout = ssh.connect_timeout;
-    target.command_timeout = ssh.command_timeout;
-    target.keepalive_interval = ssh.keepalive_interval;
-    return target;
-}
-
 RolloutOutcome outcome(JobState state, std::string error = {}) {
     RolloutOutcome result;
     result.state = state;
     result.error = std::move(error);
     return result;
 }
+
+RolloutOutcome failed(std::string error) {
+    return outcome(JobState::failed, std::move(error));
+}
+
+const char* const untouched = "; nothing was touched";
 
 }  // namespace
 
@@ -52,17 +40,12 @@ struct Rollout::State {
     std::size_t master = 0;
     std::string tag;  // names backups and temporary files on the nodes
     std::size_t backup() const { return 1 - master; }
+    const std::string& name(std::size_t index) const { return links[index].name(); }
 };
 
 Rollout::Rollout(const config::Config& config, const config::Pair& pair, Repositories& repositories,
                  Reporter& reporter)
     : config_(config), pair_(pair), repositories_(repositories), reporter_(reporter) {}
-
-bool Rollout::cancelled(const char* where) {
-    if (!reporter_.cancel_requested()) return false;
-    reporter_.log({}, "error", fmt::format("cancelled {}", where));
-    return true;
-}
 
 RolloutOutcome Rollout::run(const RolloutRequest& request) {
     auto start = Clock::now();
@@ -84,20 +67,64 @@ RolloutOutcome Rollout::run(const RolloutRequest& request) {
     return result;
 }
 
+// The procedure, as README.md tells it. Each return says what the pair holds then.
 RolloutOutcome Rollout::execute(State& state) {
-    auto planned = plan(state);
-    if (!planned.ok()) return outcome(JobState::failed, planned.message);
-    if (cancelled("after planning; nothing was touched")) return outcome(JobState::cancelled);
-    auto connected = connect(state);
-    if (!connected.ok()) return outcome(JobState::failed, connected.message + "; nothing was touched");
-    auto checked = pre_check(state);
-    if (!checked.ok()) return outcome(JobState::failed, checked.message + "; nothing was touched");
-    if (cancelled("after the pre-check; nothing was touched")) return outcome(JobState::cancelled);
-    return state.request.dry_run ? dry_run(state) : deploy_pair(state);
+    if (auto planned = plan(state); !planned.passed()) return failed(planned.message);
+    if (auto stop = stop_if_cancelled(SafePoint::after_plan)) return *stop;
+
+    // 1. pre-check both nodes and find the one holding the VIP: that one is MASTER.
+    if (auto connected = connect(state); !connected.passed()) return failed(connected.message + untouched);
+    if (auto checked = pre_check(state); !checked.passed()) return failed(checked.message + untouched);
+    if (auto stop = stop_if_cancelled(SafePoint::after_pre_check)) return *stop;
+    if (state.request.dry_run) return show_diffs(state);
+
+    // 2.–4. on the BACKUP: back up, install, validate, reload what changed, post-check.
+    auto backup = node_rollout(state, state.backup());
+    if (auto compared = backup.compare(); !compared.passed()) return failed(compared.message + untouched);
+    if (auto deployed = backup.deploy(); !deployed.passed()) {
+        return failed(fmt::format("{}: {}; {} restored, {} not touched", state.name(state.backup()),
+                                  deployed.message, state.name(state.backup()), state.name(state.master)));
+    }
+    reporter_.node_deployed(state.name(state.backup()), state.request.commit);
+
+    // 5.–6. the same on the old MASTER, behind a failover when its change touches traffic.
+    auto master = node_rollout(state, state.master);
+    if (auto compared = master.compare(); !compared.passed()) {
+        return failed(fmt::format("{}: {}", state.name(state.master), compared.message));
+    }
+    if (master.has_changes()) {
+        if (auto stop = stop_if_cancelled(SafePoint::between_nodes)) return *stop;
+        auto deployed = master.disturbs_traffic() ? deploy_behind_failover(state, master)
+                                                  : deploy_in_place(state, master);
+        if (deployed.state != JobState::succeeded) return deployed;
+    } else {
+        reporter_.log({}, "info", fmt::format("{} is up to date: the VIP stays where it is", state.name(state.master)));
+    }
+    reporter_.node_deployed(state.name(state.master), state.request.commit);
+
+    // 7. check the load-balanced services through the VIP.
+    return final_check(state);
+}
+
+// Every point where a cancel request is honoured, with what the pair holds there.
+std::optional<RolloutOutcome> Rollout::stop_if_cancelled(SafePoint where) {
+    if (!reporter_.cancel_requested()) return std::nullopt;
+    switch (where) {
+    case SafePoint::after_plan:
+        reporter_.log({}, "error", "cancelled after planning; nothing was touched");
+        return outcome(JobState::cancelled);
+    case SafePoint::after_pre_check:
+        reporter_.log({}, "error", "cancelled after the pre-check; nothing was touched");
+        return outcome(JobState::cancelled);
+    case SafePoint::between_nodes:
+        reporter_.log({}, "error", "cancelled between the nodes: the BACKUP has the new files, the MASTER the old ones");
+        return outcome(JobState::cancelled, "cancelled between the nodes; the nodes now differ");
+    }
+    return std::nullopt;
 }
 
 StepResult Rollout::plan(State& state) {
-    return run_step(reporter_, {}, "plan", [&] {
+    return run_step(reporter_, {}, StepName::plan, [&] {
         state.plan = build_plan(pair_, repositories_.read(pair_, state.request.commit));
         for (const auto& error : state.plan.errors) reporter_.log({}, "error", error);
         if (!state.plan.ok()) {
@@ -113,19 +140,20 @@ StepResult Rollout::connect(State& state) {
     // Both handshakes at once: they are the slowest part of a small rollout.
     std::vector<std::future<transport::SshSession>> connecting;
     for (const auto& node : pair_.nodes) {
-        connecting.push_back(std::async(std::launch::async, transport::SshSession::connect, ssh_target(config_.ssh, node)));
+        connecting.push_back(std::async(std::launch::async, transport::SshSession::connect,
+                                        transport::SshTarget{node.host, config_.ssh}));
     }
     state.sessions.resize(pair_.nodes.size());
     StepResult result = StepResult::success();
     for (std::size_t i = 0; i < pair_.nodes.size(); ++i) {
         const auto& node = pair_.nodes[i];
-        auto connected = run_step(reporter_, node.name, "connect", [&] {
+        auto connected = run_step(reporter_, node.name, StepName::connect, [&] {
             state.sessions[i].emplace(connecting[i].get());
             return StepResult::success(
                 fmt::format("{}@{} ({})", config_.ssh.user, node.host, state.sessions[i]->host_key_fingerprint()));
         });
-        if (!connected.ok() && result.ok()) result = connected;
-        if (connected.ok()) {
+        if (!connected.passed() && result.passed()) result = connected;
+        if (connected.passed()) {
             state.links.push_back(NodeLink{&node, &*state.sessions[i], {pair_.name, node.name, node.host, pair_.vip}});
         }
     }
@@ -134,30 +162,28 @@ StepResult Rollout::connect(State& state) {
 
 StepResult Rollout::pre_check(State& state) {
     for (const auto& link : state.links) {
-        auto checked = run_step(reporter_, link.name(), "pre-check", [&] {
+        auto checked = run_step(reporter_, link.name(), StepName::pre_check, [&] {
             return run_checks(pair_.node_checks,
                               {reporter_, link.name(), link.placeholders, link.session, &state.waits.checks});
         });
-        if (!checked.ok()) return checked;
+        if (!checked.passed()) return checked;
     }
     Failover failover(pair_, reporter_, state.waits);
-    return run_step(reporter_, {}, "vip", [&] {
+    return run_step(reporter_, {}, StepName::vip, [&] {
         auto holder = failover.find_holder(state.links[0], state.links[1]);
-        if (auto* failure = std::get_if<StepResult>(&holder)) return *failure;
-        state.master = std::get<std::size_t>(holder);
-        for (std::size_t i = 0; i < 2; ++i) reporter_.vip_seen(state.links[i].name(), i == state.master);
-        return StepResult::success(fmt::format("{} is MASTER (holds {}), {} is BACKUP",
-                                               state.links[state.master].name(), pair_.vip,
-                                               state.links[state.backup()].name()));
+        if (!holder) return StepResult::failure(holder.error());
+        state.master = *holder;
+        for (std::size_t i = 0; i < 2; ++i) reporter_.vip_seen(state.name(i), i == state.master);
+        reporter_.roles_found(state.name(state.master), state.name(state.backup()));
+        return StepResult::success(fmt::format("{} is MASTER (holds {}), {} is BACKUP", state.name(state.master),
+                                               pair_.vip, state.name(state.backup())));
     });
 }
 
-RolloutOutcome Rollout::dry_run(State& state) {
+RolloutOutcome Rollout::show_diffs(State& state) {
     for (auto index : {state.backup(), state.master}) {
-        NodeRollout node(pair_, state.links[index], state.plan.nodes[index], reporter_, state.waits, "dry-run",
-                         config_.ssh.command_timeout);
-        auto diff = node.show_diff();
-        if (!diff.ok()) return outcome(JobState::failed, diff.message);
+        auto diff = node_rollout(state, index).show_diff();
+        if (!diff.passed()) return failed(diff.message);
     }
     return outcome(JobState::succeeded);
 }
@@ -167,82 +193,54 @@ NodeRollout Rollout::node_rollout(State& state, std::size_t index) {
                        config_.ssh.command_timeout);
 }
 
-// BACKUP first; the VIP moves only when the MASTER has something to change.
-RolloutOutcome Rollout::deploy_pair(State& state) {
-    auto backup = node_rollout(state, state.backup());
-    auto& backup_link = state.links[state.backup()];
-    auto& master_link = state.links[state.master];
-    auto compared = backup.compare();
-    if (!compared.ok()) return outcome(JobState::failed, compared.message + "; nothing was touched");
-    auto deployed = backup.deploy();
-    if (!deployed.ok()) {
-        return outcome(JobState::failed, fmt::format("{}: {}; {} restored, {} not touched", backup_link.name(),
-                                                     deployed.message, backup_link.name(), master_link.name()));
-    }
-    reporter_.node_deployed(backup_link.name(), state.request.commit);
-
-    auto master = node_rollout(state, state.master);
-    compared = master.compare();
-    if (!compared.ok()) return outcome(JobState::failed, fmt::format("{}: {}", master_link.name(), compared.message));
-    if (master.has_changes()) {
-        auto result = master.disturbs_traffic() ? deploy_master(state, master) : deploy_in_place(state, master);
-        if (result.state != JobState::succeeded) return result;
-    } else {
-        reporter_.log({}, "info", fmt::format("{} is up to date: the VIP stays where it is", master_link.name()));
-    }
-    reporter_.node_deployed(master_link.name(), state.request.commit);
-    return final_check(state);
-}
-
 // Only services that carry no traffic change: no reason to move the VIP.
 RolloutOutcome Rollout::deploy_in_place(State& state, NodeRollout& master) {
-    const auto& name = state.links[state.master].name();
+    const auto& name = state.name(state.master);
     reporter_.log({}, "info", fmt::format("only services without traffic change on {}: the VIP stays", name));
     auto deployed = master.deploy();
-    if (!deployed.ok()) return outcome(JobState::failed, fmt::format("{}: {}; {} restored", name, deployed.message, name));
+    if (!deployed.passed()) return failed(fmt::format("{}: {}; {} restored", name, deployed.message, name));
     return outcome(JobState::succeeded);
 }
 
-RolloutOutcome Rollout::deploy_master(State& state, NodeRollout& master) {
-    if (cancelled("between the nodes: the BACKUP has the new files, the MASTER the old ones")) {
-        return outcome(JobState::cancelled, "cancelled between the nodes; the nodes now differ");
-    }
+RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master) {
     Failover failover(pair_, reporter_, state.waits);
     auto& master_link = state.links[state.master];
     auto& backup_link = state.links[state.backup()];
-    auto moved = run_step(reporter_, {}, "failover", [&] {
+    auto moved = run_step(reporter_, {}, StepName::failover, [&] {
         auto released = failover.release(master_link, backup_link);
-        if (!released.ok()) return released;
+        if (!released.passed()) return released;
         auto checked = run_checks(pair_.service_checks, {reporter_, {}, backup_link.placeholders, backup_link.session,
                                                          &state.waits.checks});
-        return checked.ok() ? released : checked;
+        return checked.passed() ? released : checked;
     });
-    if (!moved.ok()) {
-        run_step(reporter_, {}, "give back VIP", [&] { return failover.restore(master_link, backup_link); });
-        return outcome(JobState::failed, fmt::format("failover: {}; {} not touched", moved.message, master_link.name()));
+    auto give_back = [&] {
+        return run_step(reporter_, {}, StepName::give_back_vip,
+                        [&] { return failover.give_back(master_link, backup_link); });
+    };
+    if (!moved.passed()) {
+        give_back();
+        return failed(fmt::format("failover: {}; {} not touched", moved.message, master_link.name()));
     }
     auto deployed = master.deploy();
-    auto given_back = run_step(reporter_, {}, "give back VIP", [&] { return failover.restore(master_link, backup_link); });
-    if (!deployed.ok()) {
-        return outcome(JobState::failed, fmt::format("{}: {}; {} restored; {} keeps the new files",
-                                                     master_link.name(), deployed.message, master_link.name(),
-                                                     backup_link.name()));
+    auto given_back = give_back();
+    if (!deployed.passed()) {
+        return failed(fmt::format("{}: {}; {} restored; {} keeps the new files", master_link.name(), deployed.message,
+                                  master_link.name(), backup_link.name()));
     }
-    if (!given_back.ok()) return outcome(JobState::failed, "give back VIP: " + given_back.message);
+    if (!given_back.passed()) return failed("give back VIP: " + given_back.message);
     return outcome(JobState::succeeded);
 }
 
 RolloutOutcome Rollout::final_check(State& state) {
     Failover failover(pair_, reporter_, state.waits);
-    auto checked = run_step(reporter_, {}, "final-check", [&] {
+    auto checked = run_step(reporter_, {}, StepName::final_check, [&] {
         auto holder = failover.find_holder(state.links[0], state.links[1]);
-        if (auto* failure = std::get_if<StepResult>(&holder)) return *failure;
-        auto index = std::get<std::size_t>(holder);
-        for (std::size_t i = 0; i < 2; ++i) reporter_.vip_seen(state.links[i].name(), i == index);
-        const auto& link = state.links[index];
+        if (!holder) return StepResult::failure(holder.error());
+        for (std::size_t i = 0; i < 2; ++i) reporter_.vip_seen(state.name(i), i == *holder);
+        const auto& link = state.links[*holder];
         return run_checks(pair_.service_checks, {reporter_, {}, link.placeholders, link.session, &state.waits.checks});
     });
-    if (!checked.ok()) return outcome(JobState::failed, "final check: " + checked.message);
+    if (!checked.passed()) return failed("final check: " + checked.message);
     return outcome(JobState::succeeded);
 }
 

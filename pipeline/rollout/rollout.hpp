@@ -1,14 +1,16 @@
 #pragma once
-// The rollout of one pair (DESIGN §3): plan, pre-check both nodes, deploy the
-// BACKUP, fail the VIP over, deploy the old MASTER, give the VIP back, final
-// check through the VIP. Never both nodes at once; after a failure the other
-// node is not touched. Cancellation is honoured at safe points only: after the
-// plan, after the pre-check and between the two nodes.
+// The rollout of one pair (docs/design.md §3): plan, pre-check both nodes,
+// deploy the BACKUP, fail the VIP over, deploy the old MASTER, give the VIP
+// back, final check through the VIP. Never both nodes at once; after a
+// failure the other node is not touched. Cancellation is honoured at safe
+// points only: after the plan, after the pre-check and between the two nodes
+// (whether or not the VIP has to move for the second one).
 //
 // run() never throws for a failed step (the outcome says what failed); only a
 // storage::StorageError escapes, when the job store itself fails.
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "config/config.hpp"
@@ -41,17 +43,18 @@ public:
 
 private:
     struct State;
+    enum class SafePoint { after_plan, after_pre_check, between_nodes };
+
     RolloutOutcome execute(State& state);
+    std::optional<RolloutOutcome> stop_if_cancelled(SafePoint where);
     StepResult plan(State& state);
     StepResult connect(State& state);
     StepResult pre_check(State& state);
-    RolloutOutcome dry_run(State& state);
-    RolloutOutcome deploy_pair(State& state);
-    RolloutOutcome deploy_master(State& state, NodeRollout& master);
+    RolloutOutcome show_diffs(State& state);
+    RolloutOutcome deploy_behind_failover(State& state, NodeRollout& master);
     RolloutOutcome deploy_in_place(State& state, NodeRollout& master);
     RolloutOutcome final_check(State& state);
     NodeRollout node_rollout(State& state, std::size_t index);
-    bool cancelled(const char* where);
 
     const config::Config& config_;
     const config::Pair& pair_;

@@ -65,7 +65,7 @@ StepResult reload_one(const NodeLink& link, const config::Service& service, Repo
     }
     auto command = expand(service.reload, link.placeholders);
     auto result = run_logged(*link.session, reporter, link.name(), command, timeout);
-    if (!result.ok()) return StepResult::failure(describe_failure(command, result));
+    if (!result.succeeded()) return StepResult::failure(describe_failure(command, result));
     if (before) return verify_master_reload(link, service, *before, reporter, timeout);
     return StepResult::success();
 }
@@ -99,7 +99,7 @@ StepResult validate_services(const NodeLink& link, const std::vector<const confi
         if (service->validate.empty()) continue;
         auto command = expand(service->validate, link.placeholders);
         auto result = run_logged(*link.session, reporter, link.name(), command);
-        if (!result.ok()) return StepResult::failure(describe_failure(command, result));
+        if (!result.succeeded()) return StepResult::failure(describe_failure(command, result));
         ++validated;
     }
     if (validated == 0) return StepResult::skipped("no validate command for " + service_names(services));
@@ -113,7 +113,7 @@ StepResult reload_services(const NodeLink& link, const std::vector<const config:
     for (const auto* service : services) {
         if (service->reload.empty()) continue;
         auto result = reload_one(link, *service, reporter, timeout);
-        if (!result.ok()) return result;
+        if (!result.passed()) return result;
         reloaded += (reloaded.empty() ? "" : ", ") + service->name;
     }
     if (reloaded.empty()) return StepResult::skipped("no reload command for " + service_names(services));

@@ -10,7 +10,7 @@
 
 namespace lbdeploy::rollout {
 
-StepResult run_step(Reporter& reporter, const std::string& node, const std::string& name,
+StepResult run_step(Reporter& reporter, const std::string& node, StepName name,
                     const std::function<StepResult()>& body) {
     auto step = reporter.begin_step(node, name);
     StepResult result;
@@ -22,7 +22,7 @@ StepResult run_step(Reporter& reporter, const std::string& node, const std::stri
         result = StepResult::failure(e.what());
     }
     if (result.state == storage::StepState::failed) {
-        reporter.log(node, "error", fmt::format("{} failed: {}", name, result.message));
+        reporter.log(node, "error", fmt::format("{} failed: {}", name_of(name), result.message));
     }
     reporter.end_step(step, result.state, result.message);
     return result;
@@ -34,7 +34,7 @@ transport::CommandResult run_logged(transport::SshSession& session, Reporter& re
     auto result = session.run(
         command, [&](bool is_stderr, std::string_view line) { reporter.log(node, is_stderr ? "stderr" : "stdout", line); },
         timeout);
-    if (!result.ok()) reporter.log(node, "error", describe_failure(command, result));
+    if (!result.succeeded()) reporter.log(node, "error", describe_failure(command, result));
     return result;
 }
 

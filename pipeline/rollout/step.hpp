@@ -18,7 +18,8 @@ namespace lbdeploy::rollout {
 struct StepResult {
     storage::StepState state = storage::StepState::succeeded;
     std::string message;
-    bool ok() const { return state == storage::StepState::succeeded || state == storage::StepState::skipped; }
+    // The rollout may go on: the step succeeded or had nothing to do.
+    bool passed() const { return state == storage::StepState::succeeded || state == storage::StepState::skipped; }
 
     static StepResult success(std::string message = {}) { return {storage::StepState::succeeded, std::move(message)}; }
     static StepResult skipped(std::string message) { return {storage::StepState::skipped, std::move(message)}; }
@@ -27,7 +28,7 @@ struct StepResult {
 
 // Begins a step row, runs `body`, ends the row with its outcome; failures are
 // also logged as an "error" line so the log alone tells the story.
-StepResult run_step(Reporter& reporter, const std::string& node, const std::string& name,
+StepResult run_step(Reporter& reporter, const std::string& node, StepName step,
                     const std::function<StepResult()>& body);
 
 // Runs a configured command on a node, logging "$ command" and every output

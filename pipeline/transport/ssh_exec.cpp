@@ -70,7 +70,7 @@ CommandResult SshSession::run(const std::string& command, const LineSink& sink, 
     if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) impl_->fail("cannot start a command");
     StreamCollector out(sink, false, result.out);
     StreamCollector err(sink, true, result.err);
-    auto deadline = Clock::now() + timeout.value_or(impl_->target.command_timeout);
+    auto deadline = Clock::now() + timeout.value_or(impl_->target.settings.command_timeout);
     impl_->pump(channel.get(), out, err, deadline, result.timed_out);
     out.finish();
     err.finish();

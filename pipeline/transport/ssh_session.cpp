@@ -35,7 +35,7 @@ void SshSession::Impl::verify_host_key() {
     ssh_string_free_char(text);
 
     auto known = ssh_session_is_known_server(session.get());
-    auto where = target.known_hosts.string();
+    auto where = target.settings.known_hosts.string();
     switch (known) {
     case SSH_KNOWN_HOSTS_OK:
         return;
@@ -46,7 +46,7 @@ void SshSession::Impl::verify_host_key() {
                                        target.host, fingerprint, where));
     case SSH_KNOWN_HOSTS_UNKNOWN:
     case SSH_KNOWN_HOSTS_NOT_FOUND:
-        if (target.trust_unknown_hosts) {
+        if (target.settings.trust_unknown_hosts) {
             if (ssh_session_update_known_hosts(session.get()) != SSH_OK) fail("cannot add the host key to " + where);
             return;
         }
@@ -60,22 +60,22 @@ void SshSession::Impl::verify_host_key() {
 
 void SshSession::Impl::authenticate() {
     std::string attempts;
-    if (!target.identity_file.empty()) {
+    if (!target.settings.identity_file.empty()) {
         ssh_key raw_key = nullptr;
-        if (ssh_pki_import_privkey_file(target.identity_file.c_str(), nullptr, nullptr, nullptr, &raw_key) !=
+        if (ssh_pki_import_privkey_file(target.settings.identity_file.c_str(), nullptr, nullptr, nullptr, &raw_key) !=
             SSH_OK) {
             throw SshError(fmt::format("{}: cannot read the private key {}", target.host,
-                                       target.identity_file.string()));
+                                       target.settings.identity_file.string()));
         }
         KeyPtr key(raw_key);
         if (ssh_userauth_publickey(session.get(), nullptr, key.get()) == SSH_AUTH_SUCCESS) return;
-        attempts = "key " + target.identity_file.string();
+        attempts = "key " + target.settings.identity_file.string();
     }
-    if (target.use_agent) {
+    if (target.settings.use_agent) {
         if (ssh_userauth_agent(session.get(), nullptr) == SSH_AUTH_SUCCESS) return;
         attempts += attempts.empty() ? "ssh-agent" : " and ssh-agent";
     }
-    throw SshError(fmt::format("{}: authentication as {} refused ({})", target.host, target.user,
+    throw SshError(fmt::format("{}: authentication as {} refused ({})", target.host, target.settings.user,
                                attempts.empty() ? "no key configured" : attempts));
 }
 
@@ -86,20 +86,20 @@ SshSession SshSession::connect(const SshTarget& target) {
     if (!impl->session) throw SshError("libssh could not allocate a session");
     ssh_session s = impl->session.get();
     bool no = false;
-    long timeout_s = std::max<long>(1, static_cast<long>(target.connect_timeout.count() / 1000));
-    int port = target.port;
+    long timeout_s = std::max<long>(1, static_cast<long>(target.settings.connect_timeout.count() / 1000));
+    int port = target.settings.port;
     const char* null_file = "/dev/null";
     if (ssh_options_set(s, SSH_OPTIONS_HOST, target.host.c_str()) != SSH_OK ||
         ssh_options_set(s, SSH_OPTIONS_PORT, &port) != SSH_OK ||
-        ssh_options_set(s, SSH_OPTIONS_USER, target.user.c_str()) != SSH_OK ||
-        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, target.known_hosts.c_str()) != SSH_OK ||
+        ssh_options_set(s, SSH_OPTIONS_USER, target.settings.user.c_str()) != SSH_OK ||
+        ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, target.settings.known_hosts.c_str()) != SSH_OK ||
         ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, null_file) != SSH_OK ||
         ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) != SSH_OK ||
         ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout_s) != SSH_OK) {
         impl->fail("invalid SSH options");
     }
     if (ssh_connect(s) != SSH_OK) {
-        throw SshError(fmt::format("{}:{}: cannot connect: {}", target.host, target.port, impl->error_text()));
+        throw SshError(fmt::format("{}:{}: cannot connect: {}", target.host, target.settings.port, impl->error_text()));
     }
     impl->verify_host_key();
     impl->authenticate();

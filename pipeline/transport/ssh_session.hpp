@@ -17,9 +17,11 @@
 #include <string>
 #include <string_view>
 
+#include "config/config.hpp"
+
 namespace lbdeploy::transport {
 
-using Duration = std::chrono::milliseconds;
+using Duration = config::Duration;
 
 class SshError : public std::runtime_error {
 public:
@@ -42,17 +44,10 @@ public:
     SshLibrary& operator=(const SshLibrary&) = delete;
 };
 
+// Where to connect: the node's address with the configured SSH settings.
 struct SshTarget {
     std::string host;  // validated IP address or DNS name
-    int port = 22;
-    std::string user;
-    std::filesystem::path identity_file;  // empty = agent only
-    bool use_agent = false;
-    std::filesystem::path known_hosts;
-    bool trust_unknown_hosts = false;     // add an unknown key to known_hosts (never a changed one)
-    Duration connect_timeout{10'000};
-    Duration command_timeout{300'000};
-    Duration keepalive_interval{15'000};
+    config::SshSettings settings;
 };
 
 struct CommandResult {
@@ -60,7 +55,7 @@ struct CommandResult {
     bool timed_out = false;
     std::string out;       // complete stdout
     std::string err;       // complete stderr
-    bool ok() const { return exit_status == 0 && !timed_out; }
+    bool succeeded() const { return exit_status == 0 && !timed_out; }
 };
 
 // Called once per complete output line as it arrives (and for a last line

@@ -110,7 +110,7 @@ struct SshSession::Impl {
     bool sftp_missing() const { return sftp && sftp_get_error(sftp.get()) == SSH_FX_NO_SUCH_FILE; }
 
     void keep_alive_if_idle() {
-        if (Clock::now() - last_activity >= target.keepalive_interval) {
+        if (Clock::now() - last_activity >= target.settings.keepalive_interval) {
             ssh_send_ignore(session.get(), "lbdeploy keepalive");
             last_activity = Clock::now();
         }
