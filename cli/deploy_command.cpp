@@ -13,7 +13,7 @@
 #include "cli/store_location.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/transport/git_mirror.hpp"
-#include "pipeline/jobs/job_recorder.hpp"
+#include "pipeline/jobs/job_runner.hpp"
 #include "pipeline/rollout/pair_source.hpp"
 #include "pipeline/rollout/rollout.hpp"
 #include "pipeline/transport/ssh_session.hpp"
@@ -74,10 +74,7 @@ int run_job(const config::Config& config, const Target& target, rollout::Reposit
             storage::Database& db, const storage::Job& job, const std::filesystem::path& store, Streams streams) {
     CancelOnSignal cancel_on_signal(store, job.id);
     ConsoleReporter console(streams.out);
-    jobs::JobRecorder recorder(db, job, &console);
-    rollout::Rollout rollout(config, *target.pair, repos, recorder);
-    auto outcome = rollout.run({job.id, job.commit, job.dry_run});
-    storage::JobStore(db).finish(job.id, outcome.state, outcome.error);
+    auto outcome = jobs::run_job(config, db, job, repos, &console);
     auto what = job.dry_run ? "dry run of" : "deployment of";
     streams.out << fmt::format("\n{}: {} {} at {:.12} (job {}) in {:.1f} s{}{}\n",
                                outcome.state == storage::JobState::succeeded ? "SUCCEEDED"

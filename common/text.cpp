@@ -1,7 +1,6 @@
 #include "common/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 namespace lbdeploy::common {
 
@@ -13,13 +12,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
         text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     }
     return lines;
-}
-
-std::optional<long long> parse_integer(std::string_view text) {
-    long long value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    return value;
 }
 
 HostPort split_host_port(std::string_view text) {

@@ -3,6 +3,7 @@
 // integers from text, host:port, shell quoting, git's all-zero SHA.
 // Pure functions; none of them throws.
 
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +15,15 @@ namespace lbdeploy::common {
 // a trailing newline adds no empty line. Views into `text`.
 std::vector<std::string_view> split_lines(std::string_view text);
 
-// The whole of `text` as a decimal integer; nullopt for anything else
-// (empty, sign where none is allowed, trailing characters, out of range).
-std::optional<long long> parse_integer(std::string_view text);
+// The whole of `text` as a decimal integer of type Int; nullopt for anything
+// else (empty, a sign Int cannot hold, trailing characters, out of range).
+template <typename Int = long long>
+std::optional<Int> parse_integer(std::string_view text) {
+    Int value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
 
 struct HostPort {
     std::string host;  // without the brackets of "[::1]:80"

@@ -7,8 +7,7 @@
 
 
 #include "pipeline/jobs/delivery_planner.hpp"
-#include "pipeline/jobs/job_recorder.hpp"
-#include "pipeline/rollout/rollout.hpp"
+#include "pipeline/jobs/job_runner.hpp"
 #include "storage/delivery_store.hpp"
 #include "storage/job_store.hpp"
 #include "storage/schema.hpp"
@@ -107,18 +106,8 @@ void Worker::run_one(storage::Database& db, const storage::Job& job) {
                                     {"trigger", std::string(storage::to_string(job.trigger))},
                                     {"dry_run", job.dry_run ? "true" : "false"}});
     }
-    rollout::RolloutOutcome outcome;
-    try {
-        const auto* pair = config_.find_pair(job.pair);
-        if (!pair) throw std::runtime_error(fmt::format("pair \"{}\" is no longer configured", job.pair));
-        JobRecorder recorder(db, job);
-        rollout::Repositories repositories(config_);
-        outcome = rollout::Rollout(config_, *pair, repositories, recorder).run({job.id, job.commit, job.dry_run});
-    } catch (const std::exception& e) {
-        outcome.state = storage::JobState::failed;
-        outcome.error = fmt::format("internal error: {}", e.what());
-    }
-    jobs.finish(job.id, outcome.state, outcome.error);
+    rollout::Repositories repositories(config_);
+    auto outcome = run_job(config_, db, job, repositories);
     if (log_) {
         log_->write("job.finished", {{"job", std::to_string(job.id)}, {"pair", job.pair},
                                      {"state", std::string(storage::to_string(outcome.state))},

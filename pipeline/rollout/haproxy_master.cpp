@@ -1,21 +1,13 @@
 #include "pipeline/rollout/haproxy_master.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <sstream>
+
+#include "common/text.hpp"
 
 namespace lbdeploy::rollout {
 
-namespace {
-
-std::optional<int> to_int(std::string_view text) {
-    int value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return value;
-}
-
-}  // namespace
+using common::parse_integer;
 
 std::optional<MasterStatus> parse_show_proc(std::string_view text) {
     MasterStatus status;
@@ -39,16 +31,16 @@ std::optional<MasterStatus> parse_show_proc(std::string_view text) {
         std::istringstream fields(line);
         std::string pid_text, type, reloads;
         if (!(fields >> pid_text >> type >> reloads)) continue;
-        auto pid = to_int(pid_text);
+        auto pid = parse_integer<int>(pid_text);
         if (!pid) continue;
         if (type == "master") {
             have_master = true;
             status.master_pid = *pid;
-            status.reloads = to_int(reloads).value_or(0);
+            status.reloads = parse_integer<int>(reloads).value_or(0);
             auto failed = line.find("[failed: ");
             if (failed != std::string::npos) {
                 auto start = failed + 9;
-                status.failed_reloads = to_int(std::string_view(line).substr(start, line.find(']', start) - start))
+                status.failed_reloads = parse_integer<int>(std::string_view(line).substr(start, line.find(']', start) - start))
                                             .value_or(0);
             }
         } else if (type == "worker" && section == Section::workers) {

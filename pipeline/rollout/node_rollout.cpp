@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/text.hpp"
 #include "pipeline/rollout/check_runner.hpp"
 #include "pipeline/rollout/service_actions.hpp"
 #include "pipeline/rollout/unified_diff.hpp"
@@ -106,12 +107,7 @@ StepResult NodeRollout::show_diff() {
             auto diff = unified_diff(before, desired.content, change.before ? desired.dest : "/dev/null",
                                      desired.dest);
             if (!change.content_changed) diff = fmt::format("mode of {} becomes {:04o}\n", desired.dest, *desired.mode);
-            std::string_view rest = diff;
-            while (!rest.empty()) {
-                auto end = rest.find('\n');
-                reporter_.log(link_.name(), "diff", rest.substr(0, end));
-                rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
-            }
+            for (auto line : common::split_lines(diff)) reporter_.log(link_.name(), "diff", line);
         }
         auto services = affected_services(pair_, changes_);
         if (changes_.empty()) return StepResult::success("up to date: nothing would change");

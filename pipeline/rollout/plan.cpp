@@ -8,17 +8,11 @@
 #include <map>
 
 #include "common/sha256.hpp"
+#include "pipeline/rollout/placeholders.hpp"
 
 namespace lbdeploy::rollout {
 
 namespace {
-
-std::string replace_node(std::string text, const std::string& node) {
-    for (auto at = text.find("{node}"); at != std::string::npos; at = text.find("{node}", at + node.size())) {
-        text.replace(at, 6, node);
-    }
-    return text;
-}
 
 bool is_pattern(const std::string& path) {
     return path.find_first_of("*?[") != std::string::npos;
@@ -67,7 +61,7 @@ public:
 
     void add_service(const SourceFiles& source, const config::Service& service) {
         for (const auto& spec : service.files) {
-            auto src = replace_node(spec.src, node_.name);
+            auto src = expand(spec.src, Placeholders{pair_.name, node_.name, node_.host, pair_.vip});
             if (is_pattern(src)) {
                 for (const auto& file : source.files) {
                     if (::fnmatch(src.c_str(), file.path.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) {

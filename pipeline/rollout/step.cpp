@@ -6,6 +6,7 @@
 #include <cctype>
 #include <vector>
 
+#include "common/text.hpp"
 #include "storage/sqlite.hpp"
 
 namespace lbdeploy::rollout {
@@ -44,12 +45,8 @@ transport::CommandResult run_logged(transport::SshSession& session, Reporter& re
 std::string describe_failure(const std::string& command, const transport::CommandResult& result) {
     std::string what = result.timed_out ? std::string("timed out") : fmt::format("exited with {}", result.exit_status);
     std::vector<std::string_view> lines;
-    std::string_view rest = result.err;
-    while (!rest.empty()) {
-        auto end = rest.find('\n');
-        auto line = rest.substr(0, end);
+    for (auto line : common::split_lines(result.err)) {
         if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
-        rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
     }
     if (lines.empty()) return fmt::format("`{}` {}", command, what);
     auto looks_like_error = [](std::string_view line) {

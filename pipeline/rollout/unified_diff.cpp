@@ -5,19 +5,13 @@
 #include <algorithm>
 #include <vector>
 
+#include "common/text.hpp"
+
 namespace lbdeploy::rollout {
 
 namespace {
 
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    while (!text.empty()) {
-        auto end = text.find('\n');
-        lines.push_back(text.substr(0, end));
-        text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    }
-    return lines;
-}
+using common::split_lines;
 
 enum class Op { equal, remove, insert };
 
