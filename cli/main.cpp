@@ -1,5 +1,6 @@
-// The composition root: picks the subcommand and turns exceptions that reach
-// the edge into a message and an exit code.
+// The binary's edge: picks the subcommand and turns exceptions that reach it
+// into a message and an exit code. Each subcommand composes what it needs;
+// serve_command.cpp is the composition root of the service.
 
 #include <iostream>
 #include <string_view>

@@ -48,7 +48,7 @@ Handler with_context(ServerContext& context, Function function) {
 // Who asks, for the job history: X-Lbdeploy-User, else "api".
 std::string requester(const Request& request);
 
-// Registers every endpoint of DESIGN §5 on the router.
+// Registers every endpoint of docs/design.md §5 on the router.
 void add_webhook_routes(Router& router, ServerContext& context);
 void add_job_routes(Router& router, ServerContext& context);
 void add_pair_routes(Router& router, ServerContext& context);

@@ -1,5 +1,5 @@
 #pragma once
-// The deployment queue (DESIGN §4) on SQLite.
+// The deployment queue (docs/design.md §4) on SQLite.
 //
 // Rules enforced here, each in one IMMEDIATE transaction so that concurrent
 // callers (threads or processes, each with its own Database) agree:

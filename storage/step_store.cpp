@@ -15,6 +15,11 @@ void StepStore::end(std::int64_t step, StepState state, const std::string& messa
     update.bind_all(to_string(state), message, now_ms(), step).run();
 }
 
+void StepStore::assign_role(JobId job, const std::string& node, const std::string& role) {
+    auto update = db_.prepare("UPDATE steps SET role = ?1 WHERE job_id = ?2 AND node = ?3 AND role = ''");
+    update.bind_all(role, job, node).run();
+}
+
 std::vector<Step> StepStore::list(JobId job) {
     auto query = db_.prepare(
         "SELECT id, job_id, node, name, role, state, started_at, finished_at, message FROM steps "

@@ -60,6 +60,7 @@ void JobRecorder::vip_seen(const std::string& node, bool holds_vip) {
 void JobRecorder::roles_found(const std::string& master, const std::string& backup) {
     roles_[master] = std::string(rollout::name_of(rollout::NodeRole::master));
     roles_[backup] = std::string(rollout::name_of(rollout::NodeRole::backup));
+    for (const auto& [node, role] : roles_) steps_.assign_role(job_, node, role);
     if (echo_) echo_->roles_found(master, backup);
 }
 

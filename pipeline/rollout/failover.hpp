@@ -1,5 +1,5 @@
 #pragma once
-// The VIP between the two nodes of a pair (DESIGN §3 step 4): who holds it,
+// The VIP between the two nodes of a pair (docs/design.md §3, step 4): who holds it,
 // moving it away from a node with the pair's `release` command and taking it
 // back with `restore`, waiting until the move is visible on the nodes.
 

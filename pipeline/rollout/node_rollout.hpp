@@ -1,5 +1,5 @@
 #pragma once
-// DESIGN §3 step 3 on one node: compare, back up, install, validate, reload,
+// docs/design.md §3, step 3, on one node: compare, back up, install, validate, reload,
 // post-check; on any failure restore the node exactly as it was. Also the
 // dry run's per-node diff. Every step is recorded through the Reporter.
 

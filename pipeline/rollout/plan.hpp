@@ -1,5 +1,5 @@
 #pragma once
-// Planning a rollout (DESIGN §3 step 1), a pure function: from the files of
+// Planning a rollout (docs/design.md §3, step 1), a pure function: from the files of
 // the pair's repository at the job's commit and of its dependency
 // repositories, the set of files each node must end up with.
 

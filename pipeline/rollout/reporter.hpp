@@ -24,8 +24,8 @@ public:
     // What the rollout learnt about the nodes, for the pair's state.
     virtual void node_deployed(const std::string& node, const std::string& commit) = 0;
     virtual void vip_seen(const std::string& node, bool holds_vip) = 0;
-    // The pre-check found the VIP on `master`: from now on the steps of each
-    // node carry its role.
+    // The pre-check found the VIP on `master`: every step of each node, those
+    // already recorded included, carries its role.
     virtual void roles_found(const std::string& master, const std::string& backup) = 0;
     // True once someone asked to cancel the job; read at safe points only.
     virtual bool cancel_requested() = 0;

@@ -27,8 +27,13 @@ function fail(message) {
 
 function pushHaproxy(version, extra = '') {
   const text = readFileSync(FIXTURE, 'utf8').replace('X-Config-Version v1', `X-Config-Version ${version}`) + extra;
-  const before = execFileSync('git', ['ls-remote', 'git://127.0.0.1:9418/lb-config.git', 'refs/heads/main'], { encoding: 'utf8' }).split('\t')[0];
-  const after = execFileSync(LAB, ['push', 'lb-config', HAPROXY_CFG, `browser test: ${version}`], { input: text, encoding: 'utf8' }).trim();
+  const before = execFileSync('git', ['ls-remote', 'git://127.0.0.1:9418/lb-config.git', 'refs/heads/main'], {
+    encoding: 'utf8',
+  }).split('\t')[0];
+  const after = execFileSync(LAB, ['push', 'lb-config', HAPROXY_CFG, `browser test: ${version}`], {
+    input: text,
+    encoding: 'utf8',
+  }).trim();
   return { before, after };
 }
 
@@ -36,18 +41,29 @@ async function startServer(work) {
   const config = execFileSync(LAB, ['config', join(work, 'data')], { encoding: 'utf8' });
   writeFileSync(join(work, 'webhook-token'), `${HOOK}\n`);
   writeFileSync(join(work, 'api-tokens'), `${TOKEN}\n`);
-  writeFileSync(join(work, 'lbdeploy.yaml'), `${config}gitlab:\n  webhook_token_file: "${work}/webhook-token"\n` +
-    `auth:\n  api_tokens_file: "${work}/api-tokens"\n`);
-  const child = spawn(process.env.LBDEPLOY_BINARY, ['serve', '-c', join(work, 'lbdeploy.yaml'), '--listen', '127.0.0.1:0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    join(work, 'lbdeploy.yaml'),
+    `${config}gitlab:\n  webhook_token_file: "${work}/webhook-token"\n` +
+      `auth:\n  api_tokens_file: "${work}/api-tokens"\n`,
+  );
+  const child = spawn(
+    process.env.LBDEPLOY_BINARY,
+    ['serve', '-c', join(work, 'lbdeploy.yaml'), '--listen', '127.0.0.1:0'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
-  child.stderr.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => {
+    output += chunk;
+  });
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start: ${output}`)), 10000);
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) { clearTimeout(timer); resolve(Number(match[1])); }
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
     });
   });
   return { child, base: `http://127.0.0.1:${port}`, output: () => output };
@@ -57,14 +73,22 @@ async function webhook(base, { before, after }) {
   const response = await fetch(`${base}/hooks/gitlab`, {
     method: 'POST',
     headers: { 'X-Gitlab-Token': HOOK, 'X-Gitlab-Event': 'Push Hook', 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ref: 'refs/heads/main', before, after, user_username: 'browser', project: { path_with_namespace: 'lb-config' } }),
+    body: JSON.stringify({
+      ref: 'refs/heads/main',
+      before,
+      after,
+      user_username: 'browser',
+      project: { path_with_namespace: 'lb-config' },
+    }),
   });
   if (response.status !== 202) fail(`webhook answered ${response.status}: ${await response.text()}`);
 }
 
 async function apiJson(base, path, options = {}) {
   const response = await fetch(`${base}${path}`, {
-    ...options, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...(options.headers || {}) } });
+    ...options,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...(options.headers || {}) },
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -120,7 +144,8 @@ const cases = {
     await page.getByRole('link', { name: 'Pairs' }).click();
     await page.getByRole('heading', { name: /^lab/ }).waitFor();
     await page.screenshot({ path: join(shots, 'pairs.png'), fullPage: true });
-    return `job ${job.id}: diagram live (lb2 install green while running), log ${linesThen} -> ${linesEnd} lines, ended green`;
+    const log = `log ${linesThen} -> ${linesEnd} lines`;
+    return `job ${job.id}: diagram live (lb2 install green while running), ${log}, ended green`;
   },
 
   // A failing job shows the red step and haproxy's message at the top.
@@ -154,20 +179,24 @@ const cases = {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('#token-input').fill('wrong-token');
     await page.getByRole('button', { name: 'Use token' }).click();
-    await page.locator('#toast', { hasText: '401' }).waitFor({ timeout: 5000 });  // a 401 is shown as such
+    await page.locator('#toast', { hasText: '401' }).waitFor({ timeout: 5000 }); // a 401 is shown as such
     await page.locator('#token-input').fill(TOKEN);
     await page.getByRole('button', { name: 'Use token' }).click();
     await page.locator('h1 .badge.state-cancelled').waitFor({ timeout: 10000 });
-    await waitFor('the first job to finish', async () => ['succeeded', 'failed'].includes(
-      (await apiJson(base, `/api/v1/jobs/${first.body.id}`)).body.state), 90);
+    await waitFor(
+      'the first job to finish',
+      async () => ['succeeded', 'failed'].includes((await apiJson(base, `/api/v1/jobs/${first.body.id}`)).body.state),
+      90,
+    );
     await page.goto(`${base}/jobs/${first.body.id}`);
-    await page.getByRole('button', { name: 'Re-run' }).click();  // the token is kept for the session
+    await page.getByRole('button', { name: 'Re-run' }).click(); // the token is kept for the session
     await page.waitForURL((url) => /\/jobs\/\d+$/.test(url.pathname) && !url.pathname.endsWith(`/${first.body.id}`));
     const rerunId = Number(page.url().split('/').pop());
     const rerun = (await apiJson(base, `/api/v1/jobs/${rerunId}`)).body;
     if (rerun.rerun_of !== first.body.id) fail(`job ${rerunId} is not a re-run of ${first.body.id}`);
     await page.locator('h1 .badge.state-succeeded').waitFor({ timeout: 90000 });
-    return `queued job ${queued.body.id} cancelled from its page (after a 401 shown as such); re-run ${rerunId} of ${first.body.id}`;
+    const cancelled = `queued job ${queued.body.id} cancelled from its page (after a 401 shown as such)`;
+    return `${cancelled}; re-run ${rerunId} of ${first.body.id}`;
   },
 
   // Reloading the page mid-job resumes the log without gaps or duplicates.
@@ -178,10 +207,14 @@ const cases = {
     await waitFor('some log lines', async () => (await page.locator('.log .line').count()) >= 10, 30);
     await page.reload();
     await page.locator('h1 .badge.state-succeeded').waitFor({ timeout: 90000 });
-    await waitFor('the last line', async () => {
-      const { body } = await apiJson(base, `/api/v1/jobs/${job.id}`);
-      return (await page.locator('.log .line').count()) >= body.last_seq;
-    }, 10);
+    await waitFor(
+      'the last line',
+      async () => {
+        const { body } = await apiJson(base, `/api/v1/jobs/${job.id}`);
+        return (await page.locator('.log .line').count()) >= body.last_seq;
+      },
+      10,
+    );
     const seqs = await page.locator('.log .line').evaluateAll((rows) => rows.map((row) => Number(row.dataset.seq)));
     const { body } = await apiJson(base, `/api/v1/jobs/${job.id}`);
     const expected = Array.from({ length: body.last_seq }, (_, i) => i + 1);
@@ -211,7 +244,14 @@ async function main() {
   const server = await startServer(work);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
