@@ -19,7 +19,7 @@
 #   checks    fail note skip_unless_root needs_binary needs_lab_up
 #   waits     now_ms wait_until wait_for
 #   processes start_time recorded_alive stop_pid
-#   the pair  lab_ssh holder_is header_of served_version served_lua
+#   the pair  lab_ssh holder_is header_of served_version serves_version served_lua
 #             stats_page_answers master_cli haproxy_worker reload_haproxy
 #   traffic   start_probe stop_probe probe_field note_probe
 #   git       lab_head push_config_version
@@ -113,6 +113,7 @@ header_of() {  # HEADER [PATH]: the header's value in a response through the VIP
         awk -v h="${1,,}" 'tolower($1) == h":" {print $2}'
 }
 served_version() { header_of x-config-version; }
+serves_version() { [ "$(served_version)" = "$1" ]; }  # VERSION: for the waits, which re-run it
 served_lua() { curl -fsS --max-time 2 "http://$VIP/lua-version"; }
 stats_page_answers() { curl -fsSk --max-time 2 -o /dev/null "https://$1:1936/"; }  # ADDRESS
 
