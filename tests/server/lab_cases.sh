@@ -1,6 +1,16 @@
 # Sourced by tests/server/server_test: the cases on the lab pair (ctest label
 # `lab`), on the lab's git server, sshd, haproxy and keepalived (lab_config).
 
+# The ids of the SSE streams in FILE..., the last one's end event aside, are
+# the job's log lines 1..N: every line, in order, once. Leaves them in $WORK/ids.
+streamed_every_line() {  # JOB FILE...
+    local job=$1
+    shift
+    cat "$@" | grep '^id: ' | sed 's/id: //' | head -n -1 > "$WORK/ids"
+    seq 1 "$(sql "SELECT max(seq) FROM log_lines WHERE job_id = $job")" > "$WORK/seqs"
+    cmp -s "$WORK/ids" "$WORK/seqs"
+}
+
 case_push_deploys() {
     lab_config
     start_server
@@ -14,10 +24,7 @@ case_push_deploys() {
     curl -sN --max-time 60 "$(URL "/api/v1/jobs/$job/events")" > "$WORK/events"
     job_state_is "$job" succeeded || fail "job $job: $(sql "SELECT state || ': ' || error FROM jobs WHERE id = $job")"
     grep -q '^event: end' "$WORK/events" || fail "no end event"
-    # Every line of the log, in order, once.
-    grep '^id: ' "$WORK/events" | sed 's/id: //' | head -n -1 > "$WORK/ids"
-    seq 1 "$(sql "SELECT max(seq) FROM log_lines WHERE job_id = $job")" > "$WORK/seqs"
-    cmp -s "$WORK/ids" "$WORK/seqs" || fail "the event ids are not the log's 1..N"
+    streamed_every_line "$job" "$WORK/events" || fail "the event ids are not the log's 1..N"
     serves_version "srv-$$" || fail "the pair does not serve the pushed config"
     note "push → job $job → deployed; $(wc -l < "$WORK/ids") events streamed in order"
 }
@@ -87,9 +94,7 @@ case_sse_resume() {
     [ -n "$last" ] || fail "no event in the first second"
     curl -sN --max-time 60 -H "Last-Event-ID: $last" "$(URL "/api/v1/jobs/$job/events")" > "$WORK/part2"
     grep -q '^event: end' "$WORK/part2" || fail "no end event after resuming"
-    cat "$WORK/part1" "$WORK/part2" | grep '^id: ' | sed 's/id: //' | head -n -1 > "$WORK/ids"
-    seq 1 "$(sql "SELECT max(seq) FROM log_lines WHERE job_id = $job")" > "$WORK/seqs"
-    cmp -s "$WORK/ids" "$WORK/seqs" || fail "lines lost or doubled across the reconnect"
+    streamed_every_line "$job" "$WORK/part1" "$WORK/part2" || fail "lines lost or doubled across the reconnect"
     note "reconnected after event $last: $(wc -l < "$WORK/ids") events, none lost or doubled"
 }
 
