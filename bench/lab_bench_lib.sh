@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the lab benchmarks (lab_bench, rollout_bench, ansible_bench), which
 # source it from the repository's root. It brings tests/lab/lib.sh (timing,
 # waits, the probe, the pair) and what only the benches need: the binaries'
@@ -7,6 +8,7 @@
 # shellcheck source=tests/lab/lib.sh
 . tests/lab/lib.sh
 
+# shellcheck disable=SC2034  # used by the benches that source this
 LBDEPLOY=${LBDEPLOY_BINARY:-build/cli/lbdeploy}
 LAB_PROBE=${LAB_PROBE:-build/tests/lab_probe}
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell helpers shared by the scripts that drive the lab and `lbdeploy serve`:
 # tests/lab/{lab,lab_test,rollout_test}, tests/server/server_test,
 # tests/docs/docs_test, bench/lab_bench_lib.sh (so the lab benches),

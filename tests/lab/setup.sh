@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/lab/lab: how the lab is built and taken apart (its
 # processes, network, git server and nodes); the lab's subcommands are in the
 # lab itself. Expects the lab's LAB_STATE, LAB_GIT_PORT, LB_NODES, BE_NODES,

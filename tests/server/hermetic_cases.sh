@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/server/server_test: the cases without the lab (ctest label
 # `server`), on the hermetic configuration (hermetic_config).
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/server/server_test: the cases on the lab pair (ctest label
 # `lab`), on the lab's git server, sshd, haproxy and keepalived (lab_config).
 
