@@ -1,0 +1,184 @@
+# shellcheck shell=bash
+# Sourced by tests/server/server_test: the cases without the lab (ctest label
+# `server`), on the hermetic configuration (hermetic_config).
+
+case_http_errors() {
+    hermetic_config
+    start_server
+    expect_status 200 "healthz" "$(URL /healthz)"
+    expect_status 401 "no token" -X POST -H "X-Gitlab-Event: Push Hook" --data '{}' "$(URL /hooks/gitlab)"
+    expect_status 401 "wrong token" -X POST -H "X-Gitlab-Token: nope" -H "X-Gitlab-Event: Push Hook" --data '{}' "$(URL /hooks/gitlab)"
+    grep -q '"error"' "$WORK/body" || fail "errors are not JSON {\"error\": ...}"
+    [ "$(hook "Push Hook" '{not json')" = 400 ] || fail "malformed JSON is not 400"
+    [ "$(hook "Push Hook" '{"ref":"refs/heads/main"}')" = 400 ] || fail "a push without after/project is not 400"
+    head -c 100000 /dev/zero | tr '\0' 'x' > "$WORK/big"
+    expect_status 413 "oversized body" -X POST -H "X-Gitlab-Token: hook-secret" -H "X-Gitlab-Event: Push Hook" \
+        --data-binary @"$WORK/big" "$(URL /hooks/gitlab)"
+    expect_status 401 "deploy without a token" -X POST --data '{}' "$(URL /api/v1/pairs/dmz/deploy)"
+    expect_status 401 "cancel without a token" -X POST "$(URL /api/v1/jobs/1/cancel)"
+    expect_status 401 "rerun with a wrong token" -X POST -H "Authorization: Bearer nope" "$(URL /api/v1/jobs/1/rerun)"
+    expect_status 404 "unknown job" "$(URL /api/v1/jobs/999)"
+    expect_status 404 "unknown pair" "$(URL /api/v1/pairs/nope)"
+    expect_status 404 "unknown path" "$(URL /nope)"
+    expect_status 400 "bad job id" "$(URL /api/v1/jobs/abc)"
+    expect_status 400 "bad status filter" "$(URL '/api/v1/jobs?status=sleeping')"
+    expect_status 405 "wrong method" -X DELETE "$(URL /api/v1/jobs)"
+    expect_status 400 "deploy body not JSON" -X POST -H "Authorization: Bearer api-token-1" --data 'x' "$(URL /api/v1/pairs/dmz/deploy)"
+    expect_status 422 "deploy of an unknown ref" -X POST -H "Authorization: Bearer api-token-1" \
+        --data '{"ref":"no-such-branch"}' "$(URL /api/v1/pairs/dmz/deploy)"
+    expect_status 201 "deploy" -X POST -H "Authorization: Bearer api-token-1" --data '{"dry_run":true}' "$(URL /api/v1/pairs/dmz/deploy)"
+    expect_status 200 "the pair" "$(URL /api/v1/pairs/dmz)"
+    kill -0 "$SERVER_PID" || fail "the server died"
+    note "401/400/404/405/413/422 as documented, JSON errors, server alive"
+}
+
+case_stalled_client() {
+    hermetic_config
+    start_server
+    local start elapsed
+    start=$(now_ms)
+    # Headers one byte at a time, then nothing: cut off at header_timeout (1 s).
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+    local byte
+    for byte in G E T ' ' /; do printf '%s' "$byte" >&3; sleep 0.1; done
+    cat <&3 > /dev/null || true  # returns when the server closes the connection
+    exec 3>&-
+    elapsed=$(( $(now_ms) - start ))
+    [ "$elapsed" -lt 3000 ] || fail "a stalled client held its connection for $elapsed ms"
+    expect_status 200 "healthz after the stall" "$(URL /healthz)"
+    note "a client trickling its header and stalling was cut off after $elapsed ms"
+}
+
+case_redelivery() {
+    hermetic_config
+    start_server
+    local head body
+    head=$(git -C "$WORK/repo" rev-parse HEAD)
+    body=$(push_body "$WORK/repo" 0000000000000000000000000000000000000000 "$head")
+    [ "$(hook "Push Hook" "$body" -H "Idempotency-Key: delivery-1")" = 202 ] || fail "first delivery not 202: $(cat "$WORK/body")"
+    [ "$(hook "Push Hook" "$body" -H "Idempotency-Key: delivery-1")" = 200 ] || fail "redelivery not 200"
+    grep -q '"duplicate":true' "$WORK/body" || fail "redelivery not reported as duplicate"
+    # Without Idempotency-Key (older GitLab): the same project+ref+after.
+    echo "global # 2" > "$WORK/repo/dmz/filesystem/etc/haproxy/haproxy.cfg"
+    git -C "$WORK/repo" -c user.name=t -c user.email=t@t.invalid commit -q -am two
+    body=$(push_body "$WORK/repo" "$head" "$(git -C "$WORK/repo" rev-parse HEAD)")
+    [ "$(hook "Push Hook" "$body")" = 202 ] || fail "keyless delivery not 202"
+    [ "$(hook "Push Hook" "$body")" = 200 ] || fail "keyless redelivery not 200"
+    wait_for 10 "the deliveries to be planned" sql_is "SELECT count(*) FROM deliveries WHERE outcome = 'received'" 0
+    [ "$(sql "SELECT count(*) FROM deliveries")" = 2 ] || fail "redeliveries were recorded as new deliveries"
+    [ "$(sql "SELECT count(*) FROM jobs")" = 2 ] || fail "$(sql "SELECT count(*) FROM jobs") jobs for two commits"
+    note "redeliveries (by Idempotency-Key, and by project+ref+after) answered 200 duplicate; one job per commit"
+}
+
+case_ignored_events() {
+    hermetic_config
+    start_server
+    local head expect
+    head=$(git -C "$WORK/repo" rev-parse HEAD)
+    for expect in \
+        "Tag Push Hook|$(push_body "$WORK/repo" 0 "$head" refs/tags/v1)|not handled" \
+        "Push Hook|$(push_body "$WORK/repo" "$head" 0000000000000000000000000000000000000000)|deleted" \
+        "Push Hook|$(push_body "$WORK/repo" 0 "$head" refs/heads/feature)|deploys from main" \
+        "Push Hook|$(push_body "$WORK/repo" 0 "$head" refs/tags/v2)|is not a branch" \
+        "Push Hook|$(push_body other/project 0 "$head")|not a configured repository" \
+        "Merge Request Hook|{\"object_attributes\":{\"action\":\"open\"},\"project\":{\"path_with_namespace\":\"x\"}}|only merge deploys" \
+        "Pipeline Hook|{}|not handled"; do
+        IFS='|' read -r event body reason <<< "$expect"
+        [ "$(hook "$event" "$body")" = 200 ] || fail "$event ($reason) not answered 200: $(cat "$WORK/body")"
+        grep -q "$reason" "$WORK/body" || fail "$event: reason missing: $(cat "$WORK/body")"
+    done
+    [ "$(sql "SELECT count(*) FROM jobs")" = 0 ] || fail "an ignored event created a job"
+    note "7 ignored events answered 200 with their reason, no job"
+}
+
+case_rerun_failed() {
+    hermetic_config
+    start_server
+    local id rerun
+    expect_status 201 "deploy" -X POST -H "Authorization: Bearer api-token-1" -H "X-Lbdeploy-User: carol" --data '{}' \
+        "$(URL /api/v1/pairs/dmz/deploy)"
+    id=$(created_id)
+    wait_for 10 "job $id to fail (nodes unreachable)" job_state_is "$id" failed
+    sql "SELECT error FROM jobs WHERE id = $id" | grep -q "cannot connect" || fail "the failure does not say why"
+    expect_status 201 "rerun" -X POST -H "Authorization: Bearer api-token-1" "$(URL "/api/v1/jobs/$id/rerun")"
+    rerun=$(created_id)
+    [ "$(sql "SELECT rerun_of || ' ' || trigger FROM jobs WHERE id = $rerun")" = "$id rerun" ] || fail "rerun not linked"
+    wait_for 10 "the re-run to finish" job_final "$rerun"
+    expect_status 409 "cancel of a finished job" -X POST -H "Authorization: Bearer api-token-1" "$(URL "/api/v1/jobs/$id/cancel")"
+    expect_status 200 "job detail" "$(URL "/api/v1/jobs/$id")"
+    grep -q '"steps":\[{' "$WORK/body" || fail "job detail without steps"
+    expect_status 200 "job log" "$(URL "/api/v1/jobs/$id/log?after=0")"
+    grep -q '"seq":1' "$WORK/body" || fail "log without lines"
+    note "job $id failed at connect; re-run $rerun queued and ran"
+}
+
+case_metrics() {
+    hermetic_config
+    start_server
+    hook "Push Hook" "$(push_body "$WORK/repo" 0 "$(git -C "$WORK/repo" rev-parse HEAD)")" >/dev/null
+    status_of -X POST -H "X-Gitlab-Event: Push Hook" --data '{}' "$(URL /hooks/gitlab)" >/dev/null
+    wait_for 10 "a job to finish" sql_is "SELECT count(*) FROM jobs WHERE finished_at IS NOT NULL" 1
+    curl -s "$(URL /metrics)" > "$WORK/metrics"
+    for metric in 'lbdeploy_jobs{state="failed"} 1' 'lbdeploy_queue_depth{pair="dmz"} 0' \
+        'lbdeploy_rollout_duration_seconds_count 1' 'lbdeploy_webhook_deliveries_total{outcome="queued"} 1' \
+        'lbdeploy_webhook_deliveries_total{outcome="rejected_401"} 1' "lbdeploy_webhook_last_received_timestamp_seconds{project=\"$WORK/repo\"}"; do
+        grep -qF "$metric" "$WORK/metrics" || fail "metrics lack: $metric"
+    done
+    note "jobs by state, queue depth, duration histogram, deliveries by outcome, last webhook per project"
+}
+
+case_event_log() {
+    hermetic_config
+    SERVE_ARGS="--log-format json" start_server
+    local head
+    head=$(git -C "$WORK/repo" rev-parse HEAD)
+    [ "$(hook "Push Hook" "$(push_body "$WORK/repo" 0 "$head")")" = 202 ] || fail "push not accepted"
+    status_of -X POST -H "X-Gitlab-Event: Push Hook" --data '{}' "$(URL /hooks/gitlab)" >/dev/null
+    wait_for 10 "the job to finish" sql_is "SELECT count(*) FROM jobs WHERE finished_at IS NOT NULL" 1
+    stop_server
+    grep '^{' "$WORK/serve.out" > "$WORK/events.jsonl"
+    local event
+    for event in server.listening webhook.received webhook.rejected delivery.planned job.started job.finished \
+        server.draining server.stopped; do
+        grep -q "\"event\":\"$event\"" "$WORK/events.jsonl" || fail "no $event event: $(cat "$WORK/serve.out")"
+    done
+    # Every event line is one JSON object with a time.
+    while IFS= read -r line; do
+        case "$line" in *'"time":"20'*'Z"'*) ;; *) fail "an event without a UTC time: $line" ;; esac
+        case "$line" in '{'*'}') ;; *) fail "not one JSON object per line: $line" ;; esac
+    done < "$WORK/events.jsonl"
+    grep '"event":"job.finished"' "$WORK/events.jsonl" | grep -q '"state":"failed"' || fail "job.finished lacks the state"
+    note "$(wc -l < "$WORK/events.jsonl") JSON event lines: listening, webhooks, planning, job start/finish, drain, stop"
+}
+
+case_commit_statuses() {
+    hermetic_config
+    [ -x "${STATUS_RECEIVER:-}" ] || fail "STATUS_RECEIVER must name the status_receiver binary"
+    "$STATUS_RECEIVER" "$WORK/statuses" > "$WORK/receiver.out" &
+    local receiver=$! port
+    wait_until 3 grep -q '^port=' "$WORK/receiver.out" >/dev/null || true
+    port=$(sed -n 's/^port=//p' "$WORK/receiver.out")
+    echo "gitlab-api-token" > "$WORK/api-token"
+    sed -i "s|^gitlab:|gitlab:\n  api_url: \"http://127.0.0.1:$port/api/v4\"\n  api_token_file: \"$WORK/api-token\"|" "$WORK/lbdeploy.yaml"
+    sed -i "s|^  data_dir: .*|&\n  public_url: \"https://lbdeploy.example.net\"|" "$WORK/lbdeploy.yaml"
+    start_server
+    local head id
+    head=$(git -C "$WORK/repo" rev-parse HEAD)
+    [ "$(hook "Push Hook" "$(push_body "$WORK/repo" 0 "$head")")" = 202 ] || fail "push not accepted"
+    wait_for 10 "a job" sql_is "SELECT count(*) FROM jobs" 1
+    id=$(sql "SELECT id FROM jobs")
+    wait_for 10 "job $id to fail" job_state_is "$id" failed
+    wait_for 10 "three statuses" sh -c "[ \$(grep -c '^POST ' '$WORK/statuses') -ge 3 ]"
+    stop_pid "$receiver"
+    tr -d '\r' < "$WORK/statuses" > "$WORK/statuses.txt" && mv "$WORK/statuses.txt" "$WORK/statuses"
+    local project
+    project=$(printf '%s' "$WORK/repo" | sed 's|/|%2F|g')
+    grep '^POST ' "$WORK/statuses" | sort -u | grep -qx "POST /api/v4/projects/$project/statuses/$head HTTP/1.1" ||
+        fail "statuses went elsewhere: $(grep '^POST ' "$WORK/statuses" | head -1)"
+    grep -q "^PRIVATE-TOKEN: gitlab-api-token" "$WORK/statuses" || fail "no PRIVATE-TOKEN header"
+    [ "$(grep -o 'state=[a-z]*' "$WORK/statuses" | tr '\n' ' ')" = "state=pending state=running state=failed " ] ||
+        fail "states in order: $(grep -o 'state=[a-z]*' "$WORK/statuses" | tr '\n' ' ')"
+    grep -q "name=lbdeploy%2Fdmz&target_url=https%3A%2F%2Flbdeploy.example.net%2Fjobs%2F$id" "$WORK/statuses" ||
+        fail "name or target_url wrong: $(grep state= "$WORK/statuses" | head -1)"
+    note "GitLab got pending, running, failed for lbdeploy/dmz on $head, linking to job $id"
+}
