@@ -16,9 +16,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/event_log.hpp"
 #include "config/config.hpp"
 #include "pipeline/jobs/delivery_planner.hpp"
-#include "common/event_log.hpp"
 #include "pipeline/rollout/pair_source.hpp"
 #include "storage/job.hpp"
 #include "storage/sqlite.hpp"

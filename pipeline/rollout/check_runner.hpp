@@ -8,8 +8,8 @@
 #include "config/config.hpp"
 #include "pipeline/rollout/placeholders.hpp"
 #include "pipeline/rollout/reporter.hpp"
-#include "pipeline/transport/ssh_session.hpp"
 #include "pipeline/rollout/step.hpp"
+#include "pipeline/transport/ssh_session.hpp"
 
 namespace lbdeploy::rollout {
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "pipeline/transport/git_mirror.hpp"
 #include "pipeline/rollout/plan.hpp"
+#include "pipeline/transport/git_mirror.hpp"
 
 namespace lbdeploy::rollout {
 
