@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <functional>
 #include <ostream>
 #include <thread>
 
@@ -17,9 +18,9 @@
 #include "cli/systemd_notify.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/jobs/commit_status.hpp"
+#include "pipeline/jobs/worker.hpp"
 #include "pipeline/transport/git_mirror.hpp"
 #include "pipeline/transport/ssh_session.hpp"
-#include "pipeline/jobs/worker.hpp"
 #include "server/http_server.hpp"
 #include "server/server_context.hpp"
 #include "storage/checkpointer.hpp"
@@ -74,6 +75,37 @@ common::LogFormat log_format(const Arguments& arguments) {
     throw UsageError("--log-format is text or json");
 }
 
+// What the first SIGINT/SIGTERM stops, in order.
+struct Draining {
+    common::EventLog& log;
+    server::HttpServer& http;
+    jobs::Worker& worker;
+    boost::asio::io_context& io;
+    config::Duration grace;
+    std::function<void(const std::string&)> tell_systemd;
+    std::thread& stopper;
+};
+
+// The first signal stops accepting, asks the running rollouts to stop at a
+// safe point within the grace, then ends the I/O loop; a second one exits now.
+void drain_on_signal(boost::asio::signal_set& signals, Draining draining) {
+    signals.async_wait([&signals, draining](const boost::system::error_code& error, int signal) {
+        if (error) return;
+        draining.log.write("server.draining", {{"signal", std::to_string(signal)},
+                                               {"grace_s", std::to_string(draining.grace.count() / 1000)}});
+        draining.http.stop_accepting();
+        draining.tell_systemd("STOPPING=1\nSTATUS=draining: running rollouts are stopping at a safe point");
+        signals.async_wait([](const boost::system::error_code& again, int) {
+            if (!again) ::_exit(130);  // a second signal: now, whatever runs
+        });
+        draining.stopper = std::thread([draining] {
+            auto left = draining.worker.stop(draining.grace);
+            for (auto id : left) draining.log.write("job.left_running", {{"job", std::to_string(id)}});
+            draining.io.stop();
+        });
+    });
+}
+
 }  // namespace
 
 int serve_command(const std::vector<std::string>& args, Streams streams) {
@@ -103,12 +135,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     context.job_changed = [&statuses](const storage::Job& job) { statuses.notify(job); };
     context.log = &log;
     server::Router router;
-    server::add_webhook_routes(router, context);
-    server::add_job_routes(router, context);
-    server::add_pair_routes(router, context);
-    server::add_health_routes(router, context);
-    server::add_step_routes(router, context);
-    server::add_ui_routes(router);
+    server::add_routes(router, context);
     server::EventStreamer events(db);
     server::HttpServer http(io, router, events, limits_of(config.server));
     auto endpoint = http.listen(listen);
@@ -125,21 +152,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     tell_systemd(fmt::format("READY=1\nSTATUS=listening on {}, {} pair(s)", url, config.pairs.size()));
 
     std::thread stopper;
-    signals.async_wait([&](const boost::system::error_code& error, int signal) {
-        if (error) return;
-        log.write("server.draining", {{"signal", std::to_string(signal)},
-                                      {"grace_s", std::to_string(config.server.shutdown_grace.count() / 1000)}});
-        http.stop_accepting();
-        tell_systemd("STOPPING=1\nSTATUS=draining: running rollouts are stopping at a safe point");
-        signals.async_wait([](const boost::system::error_code& again, int) {
-            if (!again) ::_exit(130);  // a second signal: now, whatever runs
-        });
-        stopper = std::thread([&] {
-            auto left = worker.stop(config.server.shutdown_grace);
-            for (auto id : left) log.write("job.left_running", {{"job", std::to_string(id)}});
-            io.stop();
-        });
-    });
+    drain_on_signal(signals, {log, http, worker, io, config.server.shutdown_grace, tell_systemd, stopper});
     io.run();
     if (stopper.joinable()) stopper.join();
     blocking.join();

@@ -2,12 +2,13 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
+
+#include "common/unique_fd.hpp"
 
 namespace lbdeploy::cli {
 
@@ -17,20 +18,6 @@ std::string notify_socket_from_environment() {
     const char* value = std::getenv("NOTIFY_SOCKET");
     return value ? value : "";
 }
-
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 }  // namespace
 
@@ -51,8 +38,8 @@ bool SystemdNotifier::notify(std::string_view state) const {
     if (address.sun_path[0] == '@') address.sun_path[0] = '\0';
     auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size());
 
-    Fd socket(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (socket.get() < 0) return false;
+    common::UniqueFd socket(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!socket) return false;
     auto sent = ::sendto(socket.get(), state.data(), state.size(), MSG_NOSIGNAL,
                          reinterpret_cast<const sockaddr*>(&address), length);
     return sent == static_cast<ssize_t>(state.size());

@@ -29,9 +29,7 @@ void load_nodes(YamlMap map, HostOwners& owners, Pair& pair) {
     for (auto& [name, node] : entries) {
         YamlMap node_map(map.sink(), node, map.child_path(name), node.Mark());
         Node result{name, ""};
-        if (!is_safe_name(name)) {
-            map.sink().error(node_map.mark(), node_map.path(), "node names may use letters, digits, '-', '_' and '.'");
-        }
+        check_name(node_map, "node", name);
         if (node_map.read("host", result.host, Presence::required)) {
             auto mark = node_map.child("host")->Mark();
             auto path = node_map.child_path("host");
@@ -104,9 +102,7 @@ void load_checks_of(YamlMap& map, Pair& pair) {
 void load_pair(YamlMap map, const std::string& name, const std::vector<Repository>& repositories,
                HostOwners& owners, Pair& pair) {
     pair.name = name;
-    if (!is_safe_name(name)) {
-        map.sink().error(map.mark(), map.path(), "pair names may use letters, digits, '-', '_' and '.'");
-    }
+    check_name(map, "pair", name);
     if (map.read("repository", pair.repository, Presence::required) &&
         !has_repository(repositories, pair.repository)) {
         map.error_at("repository", fmt::format("unknown repository \"{}\"", pair.repository));
@@ -137,16 +133,10 @@ void load_pair(YamlMap map, const std::string& name, const std::vector<Repositor
 }  // namespace
 
 void load_pairs(YamlMap map, const std::vector<Repository>& repositories, std::vector<Pair>& out) {
-    auto entries = map.entries();
-    if (map.is_valid() && entries.empty()) {
-        map.sink().error(map.mark(), map.path(), "at least one pair is needed");
-    }
     HostOwners owners;
-    for (auto& [name, node] : entries) {
-        Pair pair;
-        load_pair(YamlMap(map.sink(), node, map.child_path(name), node.Mark()), name, repositories, owners, pair);
-        out.push_back(std::move(pair));
-    }
+    load_named(map, "pair", out, [&](YamlMap pair_map, const std::string& name, Pair& pair) {
+        load_pair(std::move(pair_map), name, repositories, owners, pair);
+    });
 }
 
 void load_failover(YamlMap map, Failover& out) {

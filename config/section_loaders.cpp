@@ -37,9 +37,7 @@ bool is_supported_url(const std::string& url) {
 
 void load_repository(YamlMap map, const std::string& name, Repository& out) {
     out.name = name;
-    if (!is_safe_name(name)) {
-        map.sink().error(map.mark(), map.path(), "repository names may use letters, digits, '-', '_' and '.'");
-    }
+    check_name(map, "repository", name);
     if (map.read("url", out.url, Presence::required)) {
         if (has_credentials(out.url)) {
             map.error_at("url", "the URL contains credentials; secrets are never written inline: set \"token_file\"");
@@ -120,14 +118,12 @@ void load_ssh(YamlMap map, SshSettings& out) {
 }
 
 void load_repositories(YamlMap map, std::vector<Repository>& out) {
-    auto entries = map.entries();
-    if (map.is_valid() && entries.empty()) {
-        map.sink().error(map.mark(), map.path(), "at least one repository is needed");
-    }
-    for (auto& [name, node] : entries) {
-        Repository repository;
-        load_repository(YamlMap(map.sink(), node, map.child_path(name), node.Mark()), name, repository);
-        out.push_back(std::move(repository));
+    load_named(map, "repository", out, load_repository);
+}
+
+void check_name(YamlMap& map, const std::string& what, const std::string& name) {
+    if (!is_safe_name(name)) {
+        map.sink().error(map.mark(), map.path(), what + " names may use letters, digits, '-', '_' and '.'");
     }
 }
 

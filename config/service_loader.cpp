@@ -81,9 +81,7 @@ void load_files(DiagnosticSink& sink, const YAML::Node& node, const std::string&
 
 void load_service(YamlMap map, const std::string& name, const Pair& pair, Service& service) {
     service.name = name;
-    if (!is_safe_name(name)) {
-        map.sink().error(map.mark(), map.path(), "service names may use letters, digits, '-', '_' and '.'");
-    }
+    check_name(map, "service", name);
     if (auto files = map.child("files", Presence::required)) {
         load_files(map.sink(), *files, map.child_path("files"), pair, service);
     }
@@ -103,15 +101,9 @@ void load_service(YamlMap map, const std::string& name, const Pair& pair, Servic
 }  // namespace
 
 void load_services(YamlMap map, const Pair& pair, std::vector<Service>& out) {
-    auto entries = map.entries();
-    if (map.is_valid() && entries.empty()) {
-        map.sink().error(map.mark(), map.path(), "at least one service is needed");
-    }
-    for (auto& [name, node] : entries) {
-        Service service;
-        load_service(YamlMap(map.sink(), node, map.child_path(name), node.Mark()), name, pair, service);
-        out.push_back(std::move(service));
-    }
+    load_named(map, "service", out, [&](YamlMap service_map, const std::string& name, Service& service) {
+        load_service(std::move(service_map), name, pair, service);
+    });
 }
 
 }  // namespace lbdeploy::config

@@ -2,23 +2,27 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <fmt/format.h>
+
+#include "common/text.hpp"
 
 namespace lbdeploy::config {
 
 namespace {
 
+// The digits at the start of `text` as a number, taken off `text`; nullopt
+// when there are none (a sign is not a digit) or they overflow.
 std::optional<std::uint64_t> leading_number(std::string_view& text) {
-    std::uint64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc{} || end == text.data()) {
+    auto digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    auto value = common::parse_integer(text.substr(0, digits));
+    if (!value) {
         return std::nullopt;
     }
-    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
-    return value;
+    text.remove_prefix(digits);
+    return static_cast<std::uint64_t>(*value);
 }
 
 struct Unit {
@@ -48,6 +52,23 @@ std::optional<std::uint64_t> take_unit(std::string_view& text, const std::array<
         }
     }
     return std::nullopt;
+}
+
+// A git URL as GitLab shows the project: without a trailing ".git".
+std::string without_git_suffix(std::string url) {
+    if (url.ends_with(".git")) url.resize(url.size() - 4);
+    return url;
+}
+
+// "user@host:path" (scp-like) split at its first ':'; nullopt without one.
+struct ScpLikeUrl {
+    std::string user_host;
+    std::string path;
+};
+std::optional<ScpLikeUrl> split_scp_like(const std::string& url) {
+    auto colon = url.find(':');
+    if (colon == std::string::npos) return std::nullopt;
+    return ScpLikeUrl{url.substr(0, colon), url.substr(colon + 1)};
 }
 
 }  // namespace
@@ -171,14 +192,23 @@ bool is_safe_name(std::string_view text) {
 }
 
 std::string repository_path(std::string url) {
-    if (url.ends_with(".git")) url.resize(url.size() - 4);
+    url = without_git_suffix(std::move(url));
     auto scheme = url.find("://");
     if (scheme != std::string::npos) {
         auto slash = url.find('/', scheme + 3);
         return slash == std::string::npos ? std::string() : url.substr(slash + 1);
     }
-    auto colon = url.find(':');
-    return colon == std::string::npos || url.starts_with('/') ? url : url.substr(colon + 1);
+    auto scp = url.starts_with('/') ? std::nullopt : split_scp_like(url);
+    return scp ? scp->path : url;
+}
+
+std::optional<std::string> repository_web_url(std::string url) {
+    url = without_git_suffix(std::move(url));
+    if (url.starts_with("https://") || url.starts_with("http://")) return url;
+    if (url.starts_with("git@")) {
+        if (auto scp = split_scp_like(url)) return "https://" + scp->user_host.substr(4) + "/" + scp->path;
+    }
+    return std::nullopt;
 }
 
 bool is_absolute_safe_path(std::string_view text) {
@@ -197,19 +227,14 @@ bool is_absolute_safe_path(std::string_view text) {
 }
 
 bool is_host_port(std::string_view text) {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) {
+    auto [host, port_text] = common::split_host_port(text);
+    auto port = common::parse_integer(port_text);
+    if (!port || *port < 1 || *port > 65535) {
         return false;
     }
-    auto host = text.substr(0, colon);
-    auto port_text = text.substr(colon + 1);
-    unsigned port = 0;
-    auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (error != std::errc{} || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
-        return false;
-    }
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-        return is_ipv6_address(host.substr(1, host.size() - 2));
+    // "[...]" holds an IPv6 address (and nothing else: "[" is in no host name).
+    if (text.starts_with('[')) {
+        return is_ipv6_address(host);
     }
     return is_ipv4_address(host) || is_hostname(host);
 }

@@ -35,6 +35,10 @@ bool is_absolute_safe_path(std::string_view text);
 // The project path of a git URL, as GitLab names projects:
 // "https://host/a/b.git" and "git@host:a/b.git" -> "a/b"; a local path as it is.
 std::string repository_path(std::string url);
+// The project's web page, when the URL names a web host: "https://host/a/b.git"
+// -> "https://host/a/b" (http:// too), "git@host:a/b.git" -> "https://host/a/b";
+// nullopt for other URLs (ssh://, git://, file://, local paths).
+std::optional<std::string> repository_web_url(std::string url);
 // "host:port" or "[v6]:port" with a port in 1-65535.
 bool is_host_port(std::string_view text);
 

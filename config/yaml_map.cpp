@@ -1,12 +1,12 @@
 #include "config/yaml_map.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <set>
 #include <tuple>
 
+#include "common/text.hpp"
 #include "config/suggest.hpp"
 #include "config/values.hpp"
 
@@ -138,13 +138,12 @@ bool YamlMap::read(const std::string& key, int& out, int min, int max) {
     if (!value) {
         return false;
     }
-    long long parsed = 0;
-    auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), parsed);
-    if (error != std::errc{} || end != value->data() + value->size() || parsed < min || parsed > max) {
+    auto parsed = common::parse_integer(*value);
+    if (!parsed || *parsed < min || *parsed > max) {
         error_at(key, fmt::format("expected a whole number from {} to {}, got \"{}\"", min, max, *value));
         return false;
     }
-    out = static_cast<int>(parsed);
+    out = static_cast<int>(*parsed);
     return true;
 }
 

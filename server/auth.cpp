@@ -1,32 +1,17 @@
 #include "server/auth.hpp"
 
+#include "common/sha256.hpp"
 #include "config/secret_file.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-
-#include <fmt/format.h>
-
-#include <array>
-#include <stdexcept>
 
 namespace lbdeploy::server {
 
-namespace {
-
-std::array<unsigned char, 32> digest(std::string_view text) {
-    std::array<unsigned char, 32> out{};
-    unsigned int length = 0;
-    EVP_Digest(text.data(), text.size(), out.data(), &length, EVP_sha256(), nullptr);
-    return out;
-}
-
-}  // namespace
-
 bool constant_time_equal(std::string_view a, std::string_view b) {
-    // Comparing digests keeps the time independent of the lengths too.
-    auto da = digest(a);
-    auto db = digest(b);
+    // Comparing digests keeps the time independent of the lengths too: both
+    // hex digests are 64 characters, whatever was presented.
+    auto da = common::sha256_hex(a);
+    auto db = common::sha256_hex(b);
     return CRYPTO_memcmp(da.data(), db.data(), da.size()) == 0;
 }
 

@@ -1,12 +1,11 @@
 #include "server/gitlab_event.hpp"
 
+#include "common/text.hpp"
 #include "config/values.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
-
-#include <algorithm>
 
 namespace lbdeploy::server {
 
@@ -17,10 +16,6 @@ using nlohmann::json;
 std::string text_at(const json& object, const char* key) {
     auto found = object.find(key);
     return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-bool is_zero_sha(const std::string& sha) {
-    return !sha.empty() && std::all_of(sha.begin(), sha.end(), [](char c) { return c == '0'; });
 }
 
 GitlabProject project_of(const json& payload) {
@@ -45,7 +40,7 @@ GitlabEvent parse_push(const json& payload) {
     }
     if (!ref.starts_with("refs/heads/")) return IgnoredEvent{fmt::format("{} is not a branch", ref)};
     event.branch = ref.substr(11);
-    if (is_zero_sha(event.after)) return IgnoredEvent{fmt::format("branch {} was deleted", event.branch)};
+    if (common::is_zero_sha(event.after)) return IgnoredEvent{fmt::format("branch {} was deleted", event.branch)};
     return event;
 }
 

@@ -70,6 +70,12 @@ Response text_reply(const Request& request, http::status status, std::string bod
     return response;
 }
 
+Response empty_reply(const Request& request, http::status status) {
+    Response response{status, request.version()};
+    response.keep_alive(request.keep_alive());
+    return response;
+}
+
 Response json_reply(const Request& request, http::status status, const nlohmann::json& body) {
     return text_reply(request, status, body.dump() + "\n", "application/json");
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The HTTP vocabulary of the server: requests, replies, JSON helpers and the
 // router. Handlers are coroutines on the I/O thread; they may use the job
-// store (short, local queries) but hand anything slow (git, SSH) to a thread
-// pool with run_blocking().
+// store (short, local queries) but hand anything slow (git, SSH) to the
+// context's blocking pool (see pair_routes.cpp's resolve_on_pool).
 
 #include <utility>  // before Boost: 1.74's awaitable.hpp uses std::exchange without it
 
@@ -38,6 +38,8 @@ Response json_reply(const Request& request, http::status status, const nlohmann:
 // {"error": message}
 Response error_reply(const Request& request, http::status status, const std::string& message);
 Response text_reply(const Request& request, http::status status, std::string body, const char* content_type);
+// No body and no headers but keep-alive (204, 304).
+Response empty_reply(const Request& request, http::status status);
 
 struct RouteMatch {
     std::vector<std::string> params;            // the {placeholders} of the pattern, in order

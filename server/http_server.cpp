@@ -9,6 +9,8 @@
 
 #include <iostream>
 
+#include "common/text.hpp"
+
 namespace lbdeploy::server {
 
 namespace asio = boost::asio;
@@ -18,11 +20,11 @@ using tcp = asio::ip::tcp;
 namespace {
 
 tcp::endpoint parse_endpoint(const std::string& host_port) {
-    auto colon = host_port.rfind(':');
-    auto host = host_port.substr(0, colon);
-    if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
-    auto port = static_cast<unsigned short>(std::stoi(host_port.substr(colon + 1)));
-    return {asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host), port};
+    auto [host, port] = common::split_host_port(host_port);
+    // Kept as it was: std::stoi reads the port before the host is parsed, and a
+    // text without ':' is read whole as the port ("127.0.0.1" -> 127.0.0.1:127).
+    auto number = static_cast<unsigned short>(std::stoi(host_port.find(':') == std::string::npos ? host_port : port));
+    return {asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host), number};
 }
 
 Request bare_request(unsigned version) {

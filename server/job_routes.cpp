@@ -1,8 +1,8 @@
 // /api/v1/jobs: list, detail with steps, log by offset, live events, re-run, cancel.
 #include <fmt/format.h>
 
-#include <charconv>
-
+#include "common/result.hpp"
+#include "common/text.hpp"
 #include "server/json_views.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
@@ -15,20 +15,26 @@ namespace {
 
 using boost::asio::awaitable;
 
-std::optional<std::int64_t> to_int(std::string_view text) {
-    std::int64_t value = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return value;
-}
-
 std::optional<std::int64_t> query_int(const RouteMatch& match, const std::string& key, std::int64_t fallback) {
     auto found = match.query.find(key);
-    return found == match.query.end() || found->second.empty() ? std::optional(fallback) : to_int(found->second);
+    if (found == match.query.end() || found->second.empty()) return fallback;
+    return common::parse_integer(found->second);
+}
+
+// The preamble of the /jobs/{id} routes: may the request read (or write), is
+// {id} a number, is there such a job; else the 401, 400 or 404 reply.
+common::Result<storage::Job, Response> find_job(ServerContext& context, const Request& request,
+                                                const RouteMatch& match, Access access) {
+    if (auto denied = authorize(context, request, access)) return common::fail(std::move(*denied));
+    auto id = common::parse_integer(match.params.at(0));
+    if (!id) return common::fail(error_reply(request, http::status::bad_request, "job ids are numbers"));
+    auto job = storage::JobStore(context.db).find(*id);
+    if (!job) return common::fail(error_reply(request, http::status::not_found, fmt::format("no job {}", *id)));
+    return *job;
 }
 
 awaitable<Reply> list_jobs(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    if (auto denied = authorize(context, request, Access::read)) co_return std::move(*denied);
     storage::JobFilter filter;
     if (auto pair = match.query.find("pair"); pair != match.query.end() && !pair->second.empty()) filter.pair = pair->second;
     if (auto state = match.query.find("status"); state != match.query.end() && !state->second.empty()) {
@@ -50,20 +56,10 @@ awaitable<Reply> list_jobs(ServerContext& context, const Request& request, const
     co_return json_reply(request, http::status::ok, body);
 }
 
-// Resolves {id} to a job, or the 4xx reply.
-std::variant<storage::Job, Response> find_job(ServerContext& context, const Request& request, const RouteMatch& match) {
-    auto id = to_int(match.params.at(0));
-    if (!id) return error_reply(request, http::status::bad_request, "job ids are numbers");
-    auto job = storage::JobStore(context.db).find(*id);
-    if (!job) return error_reply(request, http::status::not_found, fmt::format("no job {}", *id));
-    return *job;
-}
-
 awaitable<Reply> job_detail(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    auto found = find_job(context, request, match);
-    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
-    const auto& job = std::get<storage::Job>(found);
+    auto found = find_job(context, request, match, Access::read);
+    if (!found) co_return std::move(found).error();
+    const auto& job = *found;
     auto body = to_json(job, context.config);
     body["steps"] = nlohmann::json::array();
     for (const auto& step : storage::StepStore(context.db).list(job.id)) body["steps"].push_back(to_json(step));
@@ -72,15 +68,14 @@ awaitable<Reply> job_detail(ServerContext& context, const Request& request, cons
 }
 
 awaitable<Reply> job_log(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    auto found = find_job(context, request, match);
-    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    auto found = find_job(context, request, match, Access::read);
+    if (!found) co_return std::move(found).error();
     auto after = query_int(match, "after", 0);
     auto limit = query_int(match, "limit", 1000);
     if (!after || !limit || *limit < 1 || *limit > 10000) {
         co_return error_reply(request, http::status::bad_request, "after must be a number and limit 1-10000");
     }
-    const auto& job = std::get<storage::Job>(found);
+    const auto& job = *found;
     nlohmann::json lines = nlohmann::json::array();
     for (const auto& line : storage::LogStore(context.db).read(job.id, *after, static_cast<int>(*limit))) {
         lines.push_back(to_json(line));
@@ -90,21 +85,19 @@ awaitable<Reply> job_log(ServerContext& context, const Request& request, const R
 }
 
 awaitable<Reply> job_events(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    auto found = find_job(context, request, match);
-    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    auto found = find_job(context, request, match, Access::read);
+    if (!found) co_return std::move(found).error();
     auto last_event = request["Last-Event-ID"];
-    auto after = last_event.empty() ? query_int(match, "after", 0)
-                                    : to_int(std::string_view(last_event.data(), last_event.size()));
+    auto after = query_int(match, "after", 0);
+    if (!last_event.empty()) after = common::parse_integer(std::string_view(last_event.data(), last_event.size()));
     if (!after) co_return error_reply(request, http::status::bad_request, "Last-Event-ID must be a number");
-    co_return EventStreamReply{std::get<storage::Job>(found).id, *after};
+    co_return EventStreamReply{found->id, *after};
 }
 
 awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_write(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    auto found = find_job(context, request, match);
-    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
-    const auto& job = std::get<storage::Job>(found);
+    auto found = find_job(context, request, match, Access::write);
+    if (!found) co_return std::move(found).error();
+    const auto& job = *found;
     if (!storage::is_final(job.state)) {
         co_return error_reply(request, http::status::conflict, fmt::format("job {} is still {}", job.id,
                                                                             storage::to_string(job.state)));
@@ -114,23 +107,20 @@ awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const
     }
     storage::NewJob again{job.pair, job.repository, job.commit, job.ref, storage::Trigger::rerun,
                           requester(request), job.dry_run, job.id, std::nullopt};
-    storage::JobStore jobs(context.db);
-    auto queued = jobs.enqueue(again);
+    auto queued = queue_job(context, again);
     if (!queued.created) {
         co_return error_reply(request, http::status::conflict,
                               fmt::format("job {} for the same commit is already queued or running", queued.job_id));
     }
-    context.worker.wake();
-    announce(context, queued.job_id, queued.superseded);
-    co_return json_reply(request, http::status::created, to_json(*jobs.find(queued.job_id), context.config));
+    co_return json_reply(request, http::status::created,
+                         to_json(*storage::JobStore(context.db).find(queued.job_id), context.config));
 }
 
 awaitable<Reply> cancel_job(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_write(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    auto found = find_job(context, request, match);
-    if (auto* reply = std::get_if<Response>(&found)) co_return std::move(*reply);
+    auto found = find_job(context, request, match, Access::write);
+    if (!found) co_return std::move(found).error();
     storage::JobStore jobs(context.db);
-    auto id = std::get<storage::Job>(found).id;
+    auto id = found->id;
     switch (jobs.cancel(id)) {
     case storage::CancelOutcome::cancelled:
         announce(context, id, {});

@@ -1,5 +1,7 @@
 #include "server/json_views.hpp"
 
+#include "config/values.hpp"
+
 namespace lbdeploy::server {
 
 namespace {
@@ -36,13 +38,7 @@ nlohmann::json to_json(const storage::Job& job, const config::Config& config) {
     json["commit_url"] = nullptr;
     const auto* repository = config.find_repository(job.repository);
     if (!repository) return json;
-    std::string base = repository->url;
-    if (base.ends_with(".git")) base.resize(base.size() - 4);
-    if (base.starts_with("git@") && base.find(':') != std::string::npos) {
-        auto colon = base.find(':');
-        base = "https://" + base.substr(4, colon - 4) + "/" + base.substr(colon + 1);
-    }
-    if (base.starts_with("https://") || base.starts_with("http://")) json["commit_url"] = base + "/-/commit/" + job.commit;
+    if (auto web_url = config::repository_web_url(repository->url)) json["commit_url"] = *web_url + "/-/commit/" + job.commit;
     return json;
 }
 

@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
-#include "pipeline/transport/git_mirror.hpp"
+#include "common/result.hpp"
 #include "pipeline/rollout/pair_source.hpp"
+#include "pipeline/transport/git_mirror.hpp"
 #include "server/json_views.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
@@ -76,8 +78,18 @@ nlohmann::json pair_json(ServerContext& context, const config::Pair& pair, const
             {"last_job", jobs.empty() ? nlohmann::json(nullptr) : to_json(jobs.front(), context.config)}};
 }
 
+// The preamble of the /pairs/{pair} routes: may the request read (or write),
+// is there such a pair; else the 401 or 404 reply.
+common::Result<const config::Pair*, Response> find_pair(const ServerContext& context, const Request& request,
+                                                        const RouteMatch& match, Access access) {
+    if (auto denied = authorize(context, request, access)) return common::fail(std::move(*denied));
+    const auto* pair = context.config.find_pair(match.params.at(0));
+    if (!pair) return common::fail(error_reply(request, http::status::not_found, "no pair " + match.params.at(0)));
+    return pair;
+}
+
 awaitable<Reply> list_pairs(ServerContext& context, const Request& request, const RouteMatch&) {
-    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
+    if (auto denied = authorize(context, request, Access::read)) co_return std::move(*denied);
     auto heads = co_await branch_heads(context);
     nlohmann::json pairs = nlohmann::json::array();
     for (const auto& pair : context.config.pairs) pairs.push_back(pair_json(context, pair, heads));
@@ -85,31 +97,34 @@ awaitable<Reply> list_pairs(ServerContext& context, const Request& request, cons
 }
 
 awaitable<Reply> pair_detail(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_read(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    const auto* pair = context.config.find_pair(match.params.at(0));
-    if (!pair) co_return error_reply(request, http::status::not_found, "no pair " + match.params.at(0));
+    auto pair = find_pair(context, request, match, Access::read);
+    if (!pair) co_return std::move(pair).error();
     auto heads = co_await branch_heads(context);
-    co_return json_reply(request, http::status::ok, pair_json(context, *pair, heads));
+    co_return json_reply(request, http::status::ok, pair_json(context, **pair, heads));
 }
 
-// Runs a blocking git lookup on the pool and resumes here with its result.
-awaitable<std::variant<std::string, std::string>> resolve_on_pool(ServerContext& context, const config::Pair& pair,
-                                                                  std::string ref) {
-    auto lookup = [&context, &pair, ref]() -> awaitable<std::variant<std::string, std::string>> {
+// Runs a blocking git lookup on the pool and resumes here with the commit, or
+// why the ref does not resolve. The pool's coroutine catches everything itself
+// and returns an optional only because co_spawn needs a default-constructible
+// result (it is never empty).
+awaitable<common::Result<std::string>> resolve_on_pool(ServerContext& context, const config::Pair& pair,
+                                                       std::string ref) {
+    using Resolved = common::Result<std::string>;
+    auto lookup = [&context, &pair, ref]() -> awaitable<std::optional<Resolved>> {
         try {
             rollout::Repositories repositories(context.config);
-            co_return std::variant<std::string, std::string>(std::in_place_index<0>, repositories.resolve(pair, ref));
+            co_return Resolved(repositories.resolve(pair, ref));
         } catch (const std::exception& e) {
-            co_return std::variant<std::string, std::string>(std::in_place_index<1>, e.what());
+            co_return Resolved(common::fail(e.what()));
         }
     };
-    co_return co_await boost::asio::co_spawn(context.blocking, lookup(), boost::asio::use_awaitable);
+    co_return *co_await boost::asio::co_spawn(context.blocking, lookup(), boost::asio::use_awaitable);
 }
 
 awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = context.credentials.check_write(request)) co_return error_reply(request, http::status::unauthorized, *denied);
-    const auto* pair = context.config.find_pair(match.params.at(0));
-    if (!pair) co_return error_reply(request, http::status::not_found, "no pair " + match.params.at(0));
+    auto found = find_pair(context, request, match, Access::write);
+    if (!found) co_return std::move(found).error();
+    const auto* pair = *found;
     auto body = request.body().empty() ? nlohmann::json::object() : nlohmann::json::parse(request.body(), nullptr, false);
     if (body.is_discarded() || !body.is_object()) co_return error_reply(request, http::status::bad_request, "the body is not a JSON object");
     auto text = [&](const char* key) { return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string(); };
@@ -120,39 +135,22 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
     const auto& branch = context.config.find_repository(pair->repository)->branch;
     auto wanted = !commit.empty() ? commit : !ref.empty() ? ref : branch;
     auto resolved = co_await resolve_on_pool(context, *pair, wanted);
-    if (resolved.index() == 1) co_return error_reply(request, http::status::unprocessable_entity, std::get<1>(resolved));
-    storage::NewJob job{pair->name, pair->repository, std::get<0>(resolved), commit.empty() ? wanted : branch,
+    if (!resolved) co_return error_reply(request, http::status::unprocessable_entity, resolved.error());
+    storage::NewJob job{pair->name, pair->repository, *resolved, commit.empty() ? wanted : branch,
                         storage::Trigger::manual, requester(request), body.value("dry_run", false), std::nullopt,
                         std::nullopt};
-    storage::JobStore jobs(context.db);
-    auto queued = jobs.enqueue(job);
+    auto queued = queue_job(context, job);
     if (!queued.created) {
         co_return error_reply(request, http::status::conflict,
                               fmt::format("job {} for {} at {:.12} is already queued or running", queued.job_id,
                                           pair->name, job.commit));
     }
-    context.worker.wake();
-    announce(context, queued.job_id, queued.superseded);
-    auto created = to_json(*jobs.find(queued.job_id), context.config);
+    auto created = to_json(*storage::JobStore(context.db).find(queued.job_id), context.config);
     created["superseded"] = queued.superseded;
     co_return json_reply(request, http::status::created, created);
 }
 
 }  // namespace
-
-void announce(ServerContext& context, storage::JobId queued, const std::vector<storage::JobId>& superseded) {
-    if (!context.job_changed) return;
-    storage::JobStore jobs(context.db);
-    if (auto job = jobs.find(queued)) context.job_changed(*job);
-    for (auto id : superseded) {
-        if (auto job = jobs.find(id)) context.job_changed(*job);
-    }
-}
-
-std::string requester(const Request& request) {
-    auto user = request["X-Lbdeploy-User"];
-    return user.empty() ? std::string("api") : std::string(user);
-}
 
 void add_pair_routes(Router& router, ServerContext& context) {
     router.add(http::verb::get, "/api/v1/pairs", with_context(context, list_pairs));

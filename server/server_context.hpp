@@ -8,11 +8,13 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
-#include "config/config.hpp"
 #include "common/event_log.hpp"
+#include "config/config.hpp"
 #include "pipeline/jobs/worker.hpp"
 #include "server/auth.hpp"
+#include "storage/job_store.hpp"
 #include "storage/sqlite.hpp"
 
 namespace lbdeploy::server {
@@ -37,6 +39,16 @@ struct ServerContext {
 // Tells job_changed about a job just queued and the jobs it superseded.
 void announce(ServerContext& context, storage::JobId queued, const std::vector<storage::JobId>& superseded);
 
+// Queues `job`; when it was created, wakes the worker and announces it.
+storage::EnqueueResult queue_job(ServerContext& context, const storage::NewJob& job);
+
+enum class Access { read, write };
+
+// Every route's first question: the 401 reply when `request` may not read
+// (auth.anonymous_reads off and no valid bearer token) or write (no valid
+// bearer token, or no tokens configured); nullopt when it may.
+std::optional<Response> authorize(const ServerContext& context, const Request& request, Access access);
+
 // A route handler from a function of (context, request, match).
 template <typename Function>
 Handler with_context(ServerContext& context, Function function) {
@@ -55,5 +67,7 @@ void add_pair_routes(Router& router, ServerContext& context);
 void add_health_routes(Router& router, ServerContext& context);
 void add_step_routes(Router& router, ServerContext& context);
 void add_ui_routes(Router& router);
+// All of the above.
+void add_routes(Router& router, ServerContext& context);
 
 }  // namespace lbdeploy::server

@@ -27,9 +27,7 @@ nlohmann::json procedure_json() {
 }
 
 awaitable<Reply> list_steps(ServerContext& context, const Request& request, const RouteMatch&) {
-    if (auto denied = context.credentials.check_read(request)) {
-        co_return error_reply(request, http::status::unauthorized, *denied);
-    }
+    if (auto denied = authorize(context, request, Access::read)) co_return std::move(*denied);
     co_return json_reply(request, http::status::ok, procedure_json());
 }
 

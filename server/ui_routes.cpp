@@ -12,9 +12,8 @@ using boost::asio::awaitable;
 Response asset_reply(const Request& request, const web::Asset& asset) {
     auto presented = request[http::field::if_none_match];
     if (std::string_view(presented.data(), presented.size()) == asset.etag) {
-        Response not_modified{http::status::not_modified, request.version()};
+        auto not_modified = empty_reply(request, http::status::not_modified);
         not_modified.set(http::field::etag, std::string(asset.etag));
-        not_modified.keep_alive(request.keep_alive());
         return not_modified;
     }
     auto response = text_reply(request, http::status::ok, std::string(asset.body), std::string(asset.content_type).c_str());
@@ -37,9 +36,7 @@ awaitable<Reply> asset(const Request& request, const RouteMatch& match) {
 }
 
 awaitable<Reply> no_icon(const Request& request, const RouteMatch&) {
-    Response response{http::status::no_content, request.version()};
-    response.keep_alive(request.keep_alive());
-    co_return response;
+    co_return empty_reply(request, http::status::no_content);
 }
 
 }  // namespace

@@ -13,9 +13,15 @@ namespace {
 
 using boost::asio::awaitable;
 
+// "idempotency:<key>" when the sender gave an Idempotency-Key.
+std::optional<std::string> idempotency_key(const Request& request) {
+    auto key = request["Idempotency-Key"];
+    if (key.empty()) return std::nullopt;
+    return "idempotency:" + std::string(key);
+}
+
 std::string dedupe_key(const Request& request, const DeployEvent& event) {
-    auto idempotency = request["Idempotency-Key"];
-    if (!idempotency.empty()) return "idempotency:" + std::string(idempotency);
+    if (auto key = idempotency_key(request)) return *key;
     return fmt::format("{}|refs/heads/{}|{}|{}", event.project.path_with_namespace, event.branch, event.after,
                        event.merge ? "merge" : "push");
 }
@@ -30,9 +36,8 @@ void log_delivery(ServerContext& context, std::int64_t id, const std::string& ev
 Response record_ignored(ServerContext& context, const Request& request, const std::string& event,
                         const std::string& project, const std::string& reason) {
     storage::NewDelivery delivery;
-    auto idempotency = request["Idempotency-Key"];
-    delivery.dedupe_key = idempotency.empty() ? fmt::format("ignored:{}:{}", storage::now_ms(), reason)
-                                              : "idempotency:" + std::string(idempotency);
+    auto key = idempotency_key(request);
+    delivery.dedupe_key = key ? *key : fmt::format("ignored:{}:{}", storage::now_ms(), reason);
     delivery.event = event;
     delivery.project = project;
     auto recorded = storage::DeliveryStore(context.db).record(delivery);

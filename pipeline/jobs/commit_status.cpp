@@ -109,13 +109,14 @@ void CommitStatusNotifier::send(const storage::Job& job) const {
     auto body = fmt::format("state={}&name={}&target_url={}&description={}", gitlab_state(job.state),
                             url_encode("lbdeploy/" + job.pair), url_encode(fmt::format("{}/jobs/{}", public_url_, job.id)),
                             url_encode(describe(job)));
-    auto result = transport::http_request("POST", url,
-                               {{"PRIVATE-TOKEN", token_}, {"Content-Type", "application/x-www-form-urlencoded"}}, body,
-                               std::chrono::seconds(10));
-    if (!result.ok || result.status >= 300) {
+    auto result = transport::http_request(
+        "POST", url, {{"PRIVATE-TOKEN", token_}, {"Content-Type", "application/x-www-form-urlencoded"}}, body,
+        std::chrono::seconds(10));
+    if (!result.responded || result.status >= 300) {
         std::cerr << fmt::format("lbdeploy: GitLab status {} for job {} not posted: {}\n", gitlab_state(job.state),
-                                 job.id, result.ok ? fmt::format("HTTP {}: {:.200}", result.status, result.body)
-                                                   : result.error);
+                                 job.id,
+                                 result.responded ? fmt::format("HTTP {}: {:.200}", result.status, result.body)
+                                                  : result.error);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/text.hpp"
 #include "storage/job_store.hpp"
 #include "storage/node_state_store.hpp"
 
@@ -12,12 +13,9 @@ namespace lbdeploy::jobs {
 
 namespace {
 
-bool is_zero_sha(const std::string& sha) {
-    return sha.empty() || std::all_of(sha.begin(), sha.end(), [](char c) { return c == '0'; });
-}
-
 std::vector<std::string> pushed_paths(transport::Mirror& mirror, const storage::Delivery& delivery) {
-    if (is_zero_sha(delivery.before)) return mirror.changed_paths("", delivery.after);
+    // A new branch (all zeros), or a delivery without `before`: every path.
+    if (delivery.before.empty() || common::is_zero_sha(delivery.before)) return mirror.changed_paths("", delivery.after);
     try {
         return mirror.changed_paths(mirror.resolve(delivery.before), delivery.after);
     } catch (const transport::GitError&) {

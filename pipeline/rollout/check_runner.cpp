@@ -47,7 +47,7 @@ std::optional<std::string> run_one(const config::Check& check, const CheckContex
         auto start = Clock::now();
         auto outcome = attempt(check, target, context);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-        if (outcome.ok) {
+        if (outcome.passed) {
             context.reporter.log(context.log_node, "info", fmt::format("check {}: {} ({} ms)", name, outcome.detail, ms));
             return std::nullopt;
         }

@@ -5,29 +5,51 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <sys/file.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
+
+#include "common/unique_fd.hpp"
 
 namespace lbdeploy::transport {
 
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* handle) const noexcept { Free(handle); }
+struct RepositoryDeleter {
+    void operator()(git_repository* r) const noexcept { git_repository_free(r); }
 };
-using RepositoryPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using RemotePtr = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
-using ObjectPtr = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
-using CommitPtr = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using TreeEntryPtr = std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>>;
-using BlobPtr = std::unique_ptr<git_blob, Deleter<git_blob, git_blob_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
+struct RemoteDeleter {
+    void operator()(git_remote* r) const noexcept { git_remote_free(r); }
+};
+struct ObjectDeleter {
+    void operator()(git_object* o) const noexcept { git_object_free(o); }
+};
+struct CommitDeleter {
+    void operator()(git_commit* c) const noexcept { git_commit_free(c); }
+};
+struct TreeDeleter {
+    void operator()(git_tree* t) const noexcept { git_tree_free(t); }
+};
+struct TreeEntryDeleter {
+    void operator()(git_tree_entry* e) const noexcept { git_tree_entry_free(e); }
+};
+struct BlobDeleter {
+    void operator()(git_blob* b) const noexcept { git_blob_free(b); }
+};
+struct DiffDeleter {
+    void operator()(git_diff* d) const noexcept { git_diff_free(d); }
+};
+using RepositoryPtr = std::unique_ptr<git_repository, RepositoryDeleter>;
+using RemotePtr = std::unique_ptr<git_remote, RemoteDeleter>;
+using ObjectPtr = std::unique_ptr<git_object, ObjectDeleter>;
+using CommitPtr = std::unique_ptr<git_commit, CommitDeleter>;
+using TreePtr = std::unique_ptr<git_tree, TreeDeleter>;
+using TreeEntryPtr = std::unique_ptr<git_tree_entry, TreeEntryDeleter>;
+using BlobPtr = std::unique_ptr<git_blob, BlobDeleter>;
+using DiffPtr = std::unique_ptr<git_diff, DiffDeleter>;
 
 void check(int rc, std::string_view what) {
     if (rc < 0) {
@@ -41,16 +63,13 @@ class FileLock {
 public:
     explicit FileLock(const std::filesystem::path& file)
         : fd_(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) {
+        if (!fd_ || ::flock(fd_.get(), LOCK_EX) != 0) {
             throw GitError(fmt::format("cannot lock {}", file.string()));
         }
     }
-    ~FileLock() { ::close(fd_); }
-    FileLock(const FileLock&) = delete;
-    FileLock& operator=(const FileLock&) = delete;
 
 private:
-    int fd_;
+    common::UniqueFd fd_;
 };
 
 }  // namespace

@@ -16,6 +16,8 @@
 
 #include <optional>
 
+#include "common/text.hpp"
+
 namespace lbdeploy::transport {
 
 namespace asio = boost::asio;
@@ -48,20 +50,11 @@ std::optional<Url> parse_url(const std::string& text) {
     auto slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
     url.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-    std::string_view host = authority;
-    std::string_view port;
-    if (authority.starts_with('[')) {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) return std::nullopt;
-        host = authority.substr(1, close - 1);
-        if (authority.size() > close + 1 && authority[close + 1] == ':') port = authority.substr(close + 2);
-    } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
+    if (authority.starts_with('[') && authority.find(']') == std::string_view::npos) return std::nullopt;
+    auto [host, port] = common::split_host_port(authority);
     if (host.empty()) return std::nullopt;
-    url.host = host;
-    url.port = port.empty() ? (url.tls ? "443" : "80") : std::string(port);
+    url.host = std::move(host);
+    url.port = port.empty() ? (url.tls ? "443" : "80") : std::move(port);
     return url;
 }
 
@@ -174,7 +167,7 @@ HttpResult failed_request(std::string message) {
 }
 
 ProbeOutcome judge(const HttpResult& result, const HttpExpectation& expect) {
-    if (!result.ok) return {false, result.error};
+    if (!result.responded) return {false, result.error};
     if (result.status != expect.status) {
         return {false, fmt::format("HTTP {} (expected {})", result.status, expect.status)};
     }
@@ -205,11 +198,9 @@ HttpResult http_request(const std::string& method, const std::string& url_text, 
 }
 
 ProbeOutcome probe_tcp(const std::string& host_port, std::chrono::milliseconds timeout) {
-    auto colon = host_port.rfind(':');
-    if (colon == std::string::npos) return {false, fmt::format("not host:port: {}", host_port)};
-    std::string host = host_port.substr(0, colon);
-    if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
-    return run_with_deadline(connect(host, host_port.substr(colon + 1), timeout), timeout, failed_probe);
+    if (host_port.find(':') == std::string::npos) return {false, fmt::format("not host:port: {}", host_port)};
+    auto [host, port] = common::split_host_port(host_port);
+    return run_with_deadline(connect(host, port, timeout), timeout, failed_probe);
 }
 
 }  // namespace lbdeploy::transport

@@ -11,8 +11,8 @@
 namespace lbdeploy::transport {
 
 struct ProbeOutcome {
-    bool ok = false;
-    std::string detail;  // "HTTP 200", "connection refused", "timed out after 5000 ms", ...
+    bool passed = false;  // the expectation held (connected; the status and body as expected)
+    std::string detail;   // "HTTP 200", "connection refused", "timed out after 5000 ms", ...
 };
 
 struct HttpExpectation {
@@ -26,10 +26,10 @@ ProbeOutcome probe_http(const std::string& url, const HttpExpectation& expect, s
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResult {
-    bool ok = false;     // a response arrived (any status)
+    bool responded = false;  // a response arrived (any status)
     int status = 0;
-    std::string body;    // at most 1 MiB
-    std::string error;   // when !ok: refused, timed out, TLS failure, ...
+    std::string body;        // at most 1 MiB
+    std::string error;       // when !responded: refused, timed out, TLS failure, ...
 };
 
 // One request with a body (e.g. to GitLab's API); the certificate is verified.

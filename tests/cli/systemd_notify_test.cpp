@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/systemd_notify.hpp"
+#include "common/unique_fd.hpp"
 #include "support/temp_dir.hpp"
 
 using lbdeploy::cli::SystemdNotifier;
@@ -19,28 +20,25 @@ namespace {
 class Receiver {
 public:
     explicit Receiver(const std::string& name) : fd_(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
-        REQUIRE(fd_ >= 0);
+        REQUIRE(fd_.get() >= 0);
         sockaddr_un address{};
         address.sun_family = AF_UNIX;
         std::memcpy(address.sun_path, name.data(), name.size());
         if (name[0] == '@') address.sun_path[0] = '\0';
         auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + name.size());
-        REQUIRE(::bind(fd_, reinterpret_cast<const sockaddr*>(&address), length) == 0);
+        REQUIRE(::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&address), length) == 0);
         timeval timeout{2, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+        ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     }
-    Receiver(const Receiver&) = delete;
-    Receiver& operator=(const Receiver&) = delete;
-    ~Receiver() { ::close(fd_); }
 
     std::string receive() {
         char buffer[4096];
-        auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+        auto n = ::recv(fd_.get(), buffer, sizeof buffer, 0);
         return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
     }
 
 private:
-    int fd_;
+    lbdeploy::common::UniqueFd fd_;
 };
 
 }  // namespace

@@ -69,6 +69,25 @@ TEST_CASE("addresses, host names and safe names") {
     CHECK_FALSE(is_host_port("127.0.0.1"));
     CHECK_FALSE(is_host_port("127.0.0.1:0"));
     CHECK_FALSE(is_host_port("127.0.0.1:70000"));
+    CHECK_FALSE(is_host_port("[::1]"));
+    CHECK_FALSE(is_host_port("::1:8080"));  // an IPv6 address needs its brackets
+    CHECK_FALSE(is_host_port("[127.0.0.1]:80"));
+    CHECK_FALSE(is_host_port("127.0.0.1:-80"));
+    CHECK_FALSE(is_host_port(":80"));
+}
+
+TEST_CASE("a repository URL gives GitLab's project path and, for web hosts, the project's page") {
+    CHECK(repository_path("https://gitlab.example/netops/lb-config.git") == "netops/lb-config");
+    CHECK(repository_path("git@gitlab.example:netops/lb-config.git") == "netops/lb-config");
+    CHECK(repository_path("ssh://git@gitlab.example:2222/netops/lb-config.git") == "netops/lb-config");
+    CHECK(repository_path("/srv/git/lb-config.git") == "/srv/git/lb-config");
+    CHECK(repository_web_url("https://gitlab.example/netops/lb-config.git") == "https://gitlab.example/netops/lb-config");
+    CHECK(repository_web_url("http://gitlab.example/netops/lb-config") == "http://gitlab.example/netops/lb-config");
+    CHECK(repository_web_url("git@gitlab.example:netops/lb-config.git") == "https://gitlab.example/netops/lb-config");
+    CHECK_FALSE(repository_web_url("ssh://git@gitlab.example/netops/lb-config.git"));
+    CHECK_FALSE(repository_web_url("deploy@gitlab.example:netops/lb-config.git"));
+    CHECK_FALSE(repository_web_url("/srv/git/lb-config.git"));
+    CHECK_FALSE(repository_web_url("file:///srv/git/lb-config.git"));
 }
 
 TEST_CASE("did-you-mean picks the closest key only when it is plausible") {

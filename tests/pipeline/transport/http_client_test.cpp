@@ -58,14 +58,14 @@ private:
 
 TEST_CASE("tcp: a listening port passes, a closed one fails at once") {
     Listener listener;
-    CHECK(probe_tcp(listener.address(), 1s).ok);
+    CHECK(probe_tcp(listener.address(), 1s).passed);
     auto closed = listener.address();
     {
         Listener other;
         closed = other.address();
     }
     auto outcome = probe_tcp(closed, 1s);
-    CHECK_FALSE(outcome.ok);
+    CHECK_FALSE(outcome.passed);
     CHECK(outcome.detail.find("refused") != std::string::npos);
 }
 
@@ -73,12 +73,12 @@ TEST_CASE("http: status and body are checked") {
     const std::string ok = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
     {
         Listener server(ok);
-        CHECK(probe_http("http://" + server.address() + "/health", {200, "ell", false}, 2s).ok);
+        CHECK(probe_http("http://" + server.address() + "/health", {200, "ell", false}, 2s).passed);
     }
     {
         Listener server(ok);
         auto outcome = probe_http("http://" + server.address() + "/", {200, "bye", false}, 2s);
-        CHECK_FALSE(outcome.ok);
+        CHECK_FALSE(outcome.passed);
         CHECK(outcome.detail == "HTTP 200 but the body lacks \"bye\"");
     }
     {
@@ -92,7 +92,7 @@ TEST_CASE("http: a server that never answers times out within the deadline") {
     Listener silent;  // accepts (backlog) but never replies
     auto start = std::chrono::steady_clock::now();
     auto outcome = probe_http("http://" + silent.address() + "/", {}, 300ms);
-    CHECK_FALSE(outcome.ok);
+    CHECK_FALSE(outcome.passed);
     CHECK(outcome.detail == "timed out after 300 ms");
     CHECK(std::chrono::steady_clock::now() - start < 2s);
     CHECK(probe_http("ftp://example.invalid/", {}, 1s).detail == "not an http(s) URL: ftp://example.invalid/");
