@@ -10,7 +10,9 @@
 #include "cli/arguments.hpp"
 #include "cli/cancel_on_signal.hpp"
 #include "cli/console_reporter.hpp"
+#include "cli/dead_jobs.hpp"
 #include "cli/store_location.hpp"
+#include "common/process_identity.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/jobs/job_runner.hpp"
 #include "pipeline/rollout/pair_source.hpp"
@@ -105,6 +107,7 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
     auto store = config.server.data_dir / store_file_name;
     auto db = storage::open_store(store);
     storage::JobStore jobs(db);
+    interrupt_dead_jobs(jobs, streams.err);
     storage::NewJob request;
     request.pair = target.pair->name;
     request.repository = target.pair->repository;
@@ -119,7 +122,7 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
                                    queued.job_id, request.pair, request.commit);
         return 1;
     }
-    auto job = jobs.start(queued.job_id);
+    auto job = jobs.start(queued.job_id, common::this_process_identity());
     if (!job) {
         auto now = jobs.find(queued.job_id);
         if (now && now->state == storage::JobState::queued) {

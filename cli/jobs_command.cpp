@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "cli/arguments.hpp"
+#include "cli/dead_jobs.hpp"
 #include "cli/store_location.hpp"
 #include "storage/job_store.hpp"
 #include "storage/schema.hpp"
@@ -66,7 +67,9 @@ int jobs_command(const std::vector<std::string>& args, Streams streams) {
     auto path = store_path(arguments, streams);
     if (!path) return 1;
     auto db = storage::open_store(*path);
-    auto jobs = storage::JobStore(db).list(filter);
+    storage::JobStore store(db);
+    interrupt_dead_jobs(store, streams.err);
+    auto jobs = store.list(filter);
     if (jobs.empty()) {
         streams.out << "no jobs\n";
         return 0;

@@ -16,8 +16,10 @@
 #include "cli/arguments.hpp"
 #include "cli/store_location.hpp"
 #include "cli/systemd_notify.hpp"
+#include "common/process_identity.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/jobs/commit_status.hpp"
+#include "pipeline/jobs/job_runner.hpp"
 #include "pipeline/jobs/worker.hpp"
 #include "pipeline/transport/git_mirror.hpp"
 #include "pipeline/transport/ssh_session.hpp"
@@ -62,9 +64,16 @@ std::string public_url(const config::ServerSettings& settings, const std::string
     return url;
 }
 
-void recover(storage::Database& db, common::EventLog& log) {
-    for (auto id : storage::JobStore(db).recover_interrupted()) {
+// Jobs that were running when lbdeploy died are interrupted; their pairs get
+// a recovery job, whose pre-check heals the nodes from their journals.
+void recover(const config::Config& config, storage::Database& db, common::EventLog& log) {
+    auto interrupted = storage::JobStore(db).recover_interrupted(
+        [](const storage::Job& job) { return common::liveness_of(job.owner) != common::Liveness::alive; });
+    for (auto id : interrupted) {
         log.write("job.interrupted", {{"job", std::to_string(id)}, {"reason", "running when lbdeploy stopped"}});
+    }
+    for (auto id : jobs::queue_recovery_jobs(config, db, interrupted)) {
+        log.write("job.recovery_queued", {{"job", std::to_string(id)}});
     }
 }
 
@@ -119,7 +128,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     transport::GitLibrary git_library;
     auto store = config.server.data_dir / store_file_name;
     auto db = storage::open_store(store);
-    recover(db, log);
+    recover(config, db, log);
     // The I/O thread never runs a WAL checkpoint (an fsync of the database
     // inside a webhook's reply); the checkpointer thread does, every second.
     db.execute("PRAGMA wal_autocheckpoint=0");

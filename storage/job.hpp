@@ -57,6 +57,7 @@ struct Job {
     std::optional<JobId> rerun_of;
     std::optional<JobId> superseded_by;
     std::optional<std::int64_t> delivery_id;
+    std::string owner;  // while running: "HOST PID STARTTIME" of the process running it
 };
 
 struct Step {

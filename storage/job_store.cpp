@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* job_columns =
     "id, pair, repository, commit_sha, ref, trigger, requested_by, dry_run, state, cancel_requested, "
-    "created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id";
+    "created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id, owner";
 
 Job read_job(const Statement& row) {
     Job job;
@@ -31,6 +31,7 @@ Job read_job(const Statement& row) {
     job.rerun_of = row.optional_int64(14);
     job.superseded_by = row.optional_int64(15);
     job.delivery_id = row.optional_int64(16);
+    job.owner = row.text(17);
     return job;
 }
 
@@ -78,7 +79,7 @@ EnqueueResult JobStore::enqueue(const NewJob& job) {
     return result;
 }
 
-std::optional<Job> JobStore::claim(int max_running) {
+std::optional<Job> JobStore::claim(int max_running, const std::string& owner) {
     Transaction transaction(db_);
     if (count(JobState::running) >= max_running) {
         return std::nullopt;
@@ -90,19 +91,19 @@ std::optional<Job> JobStore::claim(int max_running) {
         return std::nullopt;
     }
     auto id = pick.int64(0);
-    auto update = db_.prepare("UPDATE jobs SET state = 'running', started_at = ?1 WHERE id = ?2");
-    update.bind_all(now_ms(), id).run();
+    auto update = db_.prepare("UPDATE jobs SET state = 'running', started_at = ?1, owner = ?3 WHERE id = ?2");
+    update.bind_all(now_ms(), id, owner).run();
     auto job = find(id);
     transaction.commit();
     return job;
 }
 
-std::optional<Job> JobStore::start(JobId id) {
+std::optional<Job> JobStore::start(JobId id, const std::string& owner) {
     Transaction transaction(db_);
     auto update = db_.prepare(
-        "UPDATE jobs SET state = 'running', started_at = ?1 WHERE id = ?2 AND state = 'queued' AND NOT EXISTS "
-        "(SELECT 1 FROM jobs AS r WHERE r.pair = jobs.pair AND r.state = 'running')");
-    update.bind_all(now_ms(), id).run();
+        "UPDATE jobs SET state = 'running', started_at = ?1, owner = ?3 WHERE id = ?2 AND state = 'queued' "
+        "AND NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.pair = jobs.pair AND r.state = 'running')");
+    update.bind_all(now_ms(), id, owner).run();
     if (db_.changes() != 1) return std::nullopt;
     auto job = find(id);
     transaction.commit();
@@ -170,19 +171,23 @@ int JobStore::count(JobState state) {
     return query.integer(0);
 }
 
-std::vector<JobId> JobStore::recover_interrupted() {
+std::vector<JobId> JobStore::recover_interrupted(const std::function<bool(const Job&)>& owner_gone) {
     Transaction transaction(db_);
-    auto update = db_.prepare(
-        "UPDATE jobs SET state = 'interrupted', finished_at = ?1, "
-        "error = 'lbdeploy stopped while this job was running' WHERE state = 'running' RETURNING id");
-    update.bind_all(now_ms());
+    auto running = db_.prepare(fmt::format("SELECT {} FROM jobs WHERE state = 'running' ORDER BY id", job_columns));
     std::vector<JobId> ids;
-    while (update.step()) ids.push_back(update.int64(0));
+    while (running.step()) {
+        auto job = read_job(running);
+        if (owner_gone(job)) ids.push_back(job.id);
+    }
     for (auto id : ids) {
+        auto update = db_.prepare(
+            "UPDATE jobs SET state = 'interrupted', finished_at = ?1, "
+            "error = 'the lbdeploy process running this job died' WHERE id = ?2 AND state = 'running'");
+        update.bind_all(now_ms(), id).run();
         append_log_lines(db_, id,
                          {{"", "error",
-                           "lbdeploy stopped while this job was running; it was not resumed. The node it was "
-                           "working on may be half-deployed: check both nodes, then re-run the job.",
+                           "the lbdeploy process running this job died; it is not resumed: the next job of this pair recovers any "
+                           "node it left unverified (from the node's journal) before it deploys",
                            std::nullopt}});
     }
     transaction.commit();

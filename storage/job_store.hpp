@@ -11,6 +11,7 @@
 //    its next safe point.
 // Throws StorageError on database faults.
 
+#include <functional>
 #include <vector>
 
 #include "storage/job.hpp"
@@ -38,10 +39,11 @@ public:
     explicit JobStore(Database& db) : db_(db) {}
 
     EnqueueResult enqueue(const NewJob& job);
-    std::optional<Job> claim(int max_running);
+    // `owner` names the process that will run the job (common::this_process_identity()).
+    std::optional<Job> claim(int max_running, const std::string& owner = {});
     // queued -> running for one given job (a deploy run in-process by the
     // CLI), unless another job of its pair runs. nullopt: not started.
-    std::optional<Job> start(JobId id);
+    std::optional<Job> start(JobId id, const std::string& owner = {});
     // running -> succeeded | failed | cancelled. Returns false (and changes
     // nothing) when the job is not running, e.g. already marked interrupted.
     bool finish(JobId id, JobState final_state, const std::string& error = {});
@@ -57,9 +59,9 @@ public:
     std::vector<std::pair<std::string, std::int64_t>> queued_by_pair();
     std::vector<std::int64_t> recent_durations(int limit);
 
-    // At server start: every job left `running` by a dead process becomes
+    // Every running job for which `owner_gone` says its process died becomes
     // `interrupted`, with a log line saying so. Never resumes anything.
-    std::vector<JobId> recover_interrupted();
+    std::vector<JobId> recover_interrupted(const std::function<bool(const Job&)>& owner_gone);
 
 private:
     Database& db_;

@@ -93,6 +93,11 @@ CREATE INDEX deliveries_by_outcome ON deliveries (outcome);
     R"sql(
 ALTER TABLE steps ADD COLUMN role TEXT NOT NULL DEFAULT '';
 )sql",
+    // 4: the process that runs a job ("HOST PID STARTTIME"), so that a job
+    // whose process died is found without waiting for a server start.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

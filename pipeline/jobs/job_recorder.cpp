@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
+
 namespace lbdeploy::jobs {
 
-JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo)
-    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), steps_(db), logs_(db), echo_(echo) {}
+JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo, std::string kill_at)
+    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), steps_(db), logs_(db), echo_(echo),
+      kill_at_(std::move(kill_at)) {}
 
 // Each step change is also a log line of stream "step" (JSON), so one ordered,
 // gapless sequence carries everything a live viewer needs.
@@ -25,6 +28,7 @@ rollout::StepId JobRecorder::begin_step(const std::string& node, rollout::StepNa
     if (auto role = roles_.find(node); role != roles_.end()) running.role = role->second;
     auto id = steps_.begin(job_, running.node, running.name, running.role);
     log_step(id, running, storage::StepState::running, {});
+    if (!kill_at_.empty() && kill_at_ == running.node + ":" + running.name) ::raise(SIGKILL);
     running_[id] = std::move(running);
     if (echo_) echo_steps_[id] = echo_->begin_step(node, name);
     return id;

@@ -16,7 +16,11 @@ namespace lbdeploy::jobs {
 
 class JobRecorder : public rollout::Reporter {
 public:
-    JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo = nullptr);
+    // `kill_at` ("NODE:STEP", ":STEP" for a pair-wide step; empty = never) is
+    // the fault tests' way to die like an OOM kill: SIGKILL of this process
+    // the moment that step has been recorded as started.
+    JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo = nullptr,
+                std::string kill_at = {});
 
     rollout::StepId begin_step(const std::string& node, rollout::StepName name) override;
     void end_step(rollout::StepId step, storage::StepState state, const std::string& message) override;
@@ -44,7 +48,8 @@ private:
     rollout::Reporter* echo_;
     std::map<rollout::StepId, rollout::StepId> echo_steps_;  // stored step id -> the echo's id
     std::map<rollout::StepId, RunningStep> running_;
-    std::map<std::string, std::string> roles_;  // node -> "master" | "backup", once the VIP holder is known
+    std::map<std::string, std::string> roles_;
+    std::string kill_at_;  // node -> "master" | "backup", once the VIP holder is known
 };
 
 }  // namespace lbdeploy::jobs

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "pipeline/jobs/job_recorder.hpp"
 #include "storage/job_store.hpp"
 
@@ -13,7 +16,8 @@ rollout::RolloutOutcome run_job(const config::Config& config, storage::Database&
     try {
         const auto* pair = config.find_pair(job.pair);
         if (!pair) throw std::runtime_error(fmt::format("pair \"{}\" is no longer configured", job.pair));
-        JobRecorder recorder(db, job, echo);
+        const char* kill_at = std::getenv("LBDEPLOY_KILL_AT");  // fault tests only (job_recorder.hpp)
+        JobRecorder recorder(db, job, echo, kill_at ? kill_at : "");
         outcome = rollout::Rollout(config, *pair, repositories, recorder).run({job.id, job.commit, job.dry_run});
     } catch (const std::exception& e) {
         outcome.state = storage::JobState::failed;
@@ -21,6 +25,24 @@ rollout::RolloutOutcome run_job(const config::Config& config, storage::Database&
     }
     storage::JobStore(db).finish(job.id, outcome.state, outcome.error);
     return outcome;
+}
+
+std::vector<storage::JobId> queue_recovery_jobs(const config::Config& config, storage::Database& db,
+                                                const std::vector<storage::JobId>& interrupted) {
+    storage::JobStore jobs(db);
+    std::vector<storage::JobId> queued;
+    for (auto id : interrupted) {
+        auto job = jobs.find(id);
+        if (!job || job->dry_run || !config.find_pair(job->pair)) continue;
+        auto waiting = jobs.queued_by_pair();
+        bool pair_has_queued = std::any_of(waiting.begin(), waiting.end(),
+                                           [&](const auto& entry) { return entry.first == job->pair && entry.second > 0; });
+        if (pair_has_queued) continue;  // that job's pre-check recovers the nodes
+        auto again = jobs.enqueue({job->pair, job->repository, job->commit, job->ref, storage::Trigger::rerun,
+                                   "lbdeploy (recovery)", false, job->id, std::nullopt});
+        if (again.created) queued.push_back(again.job_id);
+    }
+    return queued;
 }
 
 }  // namespace lbdeploy::jobs

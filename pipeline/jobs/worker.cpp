@@ -6,6 +6,7 @@
 #include <tuple>
 
 
+#include "common/process_identity.hpp"
 #include "pipeline/jobs/delivery_planner.hpp"
 #include "pipeline/jobs/job_runner.hpp"
 #include "storage/delivery_store.hpp"
@@ -80,10 +81,11 @@ std::vector<storage::JobId> Worker::stop(std::chrono::milliseconds grace) {
 void Worker::run_jobs() {
     auto db = storage::open_store(store_);
     storage::JobStore jobs(db);
+    const auto owner = common::this_process_identity();
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();
-        auto job = jobs.claim(config_.server.max_parallel_pairs);
+        auto job = jobs.claim(config_.server.max_parallel_pairs, owner);
         lock.lock();
         if (!job) {
             jobs_changed_.wait_for(lock, poll_interval);

@@ -12,9 +12,9 @@
 namespace lbdeploy::rollout {
 
 NodeRollout::NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
-                         WaitTimes& waits, std::string tag, transport::Duration reload_timeout)
+                         WaitTimes& waits, std::string tag, transport::Duration reload_timeout, JournalEntry journal)
     : pair_(pair), link_(link), plan_(plan), reporter_(reporter), waits_(waits), reload_timeout_(reload_timeout),
-      files_(*link.session, std::move(tag)) {}
+      files_(*link.session, std::move(tag)), journal_(std::move(journal)) {}
 
 StepResult NodeRollout::step(StepName name, const std::function<StepResult()>& body) {
     return run_step(reporter_, link_.name(), name, body);
@@ -42,10 +42,18 @@ bool NodeRollout::disturbs_traffic() const {
 }
 
 StepResult NodeRollout::deploy() {
-    if (changes_.empty()) return StepResult::skipped("up to date");
+    if (changes_.empty()) {
+        verified_ = true;
+        return StepResult::skipped("up to date");
+    }
     auto services = affected_services(pair_, changes_);
     auto backup = step(StepName::backup, [&] {
         files_.back_up(changes_);
+        // From here until the node is verified, the node itself says so.
+        journal_.backup_directory = files_.backup_directory();
+        journal_.services.clear();
+        for (const auto* service : services) journal_.services.push_back(service->name);
+        NodeJournal(*link_.session).write(journal_);
         return StepResult::success(fmt::format("{} file(s) to {}", changes_.size(), files_.backup_directory()));
     });
     if (!backup.passed()) return backup;  // nothing was written to the targets yet
@@ -68,18 +76,28 @@ StepResult NodeRollout::deploy() {
         return reload;
     }
     auto post_check = step(StepName::post_check, [&] {
-        return run_checks(pair_.node_checks, {reporter_, link_.name(), link_.placeholders, link_.session,
-                                              &waits_.checks});
+        auto checked = run_checks(pair_.node_checks, {reporter_, link_.name(), link_.placeholders, link_.session,
+                                                      &waits_.checks});
+        if (checked.passed() && !journal_.released_vip) NodeJournal(*link_.session).close();
+        return checked;
     });
     if (!post_check.passed()) {
         restore(true);
         return post_check;
     }
+    verified_ = true;
     return StepResult::success(fmt::format("{} file(s), reloaded {}", changes_.size(), service_names(services)));
+}
+
+StepResult NodeRollout::roll_back() {
+    if (changes_.empty()) return StepResult::skipped("nothing was changed");
+    verified_ = false;
+    return restore(true);
 }
 
 StepResult NodeRollout::restore(bool reload) {
     return step(StepName::restore, [&] {
+        NodeJournal(*link_.session).write(journal_);  // already open, unless rolling back a verified node
         auto mismatched = files_.put_back(changes_);
         if (!mismatched.empty()) {
             return StepResult::failure(fmt::format("restore NOT verified for {} (backup in {})",
@@ -87,13 +105,21 @@ StepResult NodeRollout::restore(bool reload) {
         }
         reporter_.log(link_.name(), "info",
                       fmt::format("{} file(s) restored and verified by sha256", changes_.size()));
-        if (!reload) return StepResult::success(fmt::format("{} file(s) restored, verified", changes_.size()));
+        auto close_journal = [&] {
+            verified_ = true;
+            if (!journal_.released_vip) NodeJournal(*link_.session).close();
+        };
+        if (!reload) {
+            close_journal();
+            return StepResult::success(fmt::format("{} file(s) restored, verified", changes_.size()));
+        }
         auto services = affected_services(pair_, changes_);
         auto reloaded = reload_services(link_, services, reporter_, waits_, reload_timeout_);
         if (!reloaded.passed()) return StepResult::failure("files restored, but the reload failed: " + reloaded.message);
         auto checked = run_checks(pair_.node_checks,
                                   {reporter_, link_.name(), link_.placeholders, link_.session, &waits_.checks});
         if (!checked.passed()) return StepResult::failure("files restored and reloaded, but " + checked.message);
+        close_journal();
         return StepResult::success(fmt::format("{} file(s) restored, verified, {}", changes_.size(), reloaded.message));
     });
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/rollout/node_journal.hpp"
 #include "pipeline/rollout/node_link.hpp"
 #include "pipeline/rollout/plan.hpp"
 #include "pipeline/rollout/remote_files.hpp"
@@ -18,8 +19,11 @@ namespace lbdeploy::rollout {
 class NodeRollout {
 public:
     // `tag` names the backup directory and temporary files (the job id).
+    // `journal` is what the node's journal records while the node is not
+    // verified (job, pair, node, commit, whether its VIP was released);
+    // deploy() adds the backup and the services.
     NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
-                WaitTimes& waits, std::string tag, transport::Duration reload_timeout);
+                WaitTimes& waits, std::string tag, transport::Duration reload_timeout, JournalEntry journal);
 
     // Reads the node's current files (step "compare"). Only reads.
     StepResult compare();
@@ -31,6 +35,14 @@ public:
     // Deploys the changed files; on failure the node is restored and the
     // result is the failing step's.
     StepResult deploy();
+
+    // After a failure elsewhere in the pair: this node, deployed and verified,
+    // goes back to what it had before (step "restore", with reload and node
+    // checks), so both nodes run the same commit again.
+    StepResult roll_back();
+
+    // The node ended verified: deployed and post-checked, or restored.
+    bool verified() const { return verified_; }
 
     // Dry run (step "diff"): logs the unified diff of every file that would
     // change and the services that would reload. Writes nothing.
@@ -49,7 +61,9 @@ private:
     WaitTimes& waits_;
     transport::Duration reload_timeout_;
     RemoteFiles files_;
+    JournalEntry journal_;
     std::vector<FileChange> changes_;
+    bool verified_ = false;
 };
 
 }  // namespace lbdeploy::rollout

@@ -7,6 +7,8 @@
 
 #include "pipeline/rollout/check_runner.hpp"
 #include "pipeline/rollout/failover.hpp"
+#include "pipeline/rollout/node_journal.hpp"
+#include "pipeline/rollout/node_recovery.hpp"
 #include "pipeline/rollout/plan.hpp"
 
 namespace lbdeploy::rollout {
@@ -41,6 +43,9 @@ struct Rollout::State {
     std::string tag;  // names backups and temporary files on the nodes
     std::size_t backup() const { return 1 - master; }
     const std::string& name(std::size_t index) const { return links[index].name(); }
+    JournalEntry journal(const std::string& pair, std::size_t index, bool releases_vip) const {
+        return {request.job, pair, name(index), request.commit, {}, {}, releases_vip};
+    }
 };
 
 Rollout::Rollout(const config::Config& config, const config::Pair& pair, Repositories& repositories,
@@ -74,12 +79,15 @@ RolloutOutcome Rollout::execute(State& state) {
 
     // 1. pre-check both nodes and find the one holding the VIP: that one is MASTER.
     if (auto connected = connect(state); !connected.passed()) return failed(connected.message + untouched);
+    if (auto recovered = recover(state); !recovered.passed()) {
+        return failed(recovered.message + "; the pair needs recovery before it can be deployed");
+    }
     if (auto checked = pre_check(state); !checked.passed()) return failed(checked.message + untouched);
     if (auto stop = stop_if_cancelled(SafePoint::after_pre_check)) return *stop;
     if (state.request.dry_run) return show_diffs(state);
 
     // 2.–4. on the BACKUP: back up, install, validate, reload what changed, post-check.
-    auto backup = node_rollout(state, state.backup());
+    auto backup = node_rollout(state, state.backup(), false);
     if (auto compared = backup.compare(); !compared.passed()) return failed(compared.message + untouched);
     if (auto deployed = backup.deploy(); !deployed.passed()) {
         return failed(fmt::format("{}: {}; {} restored, {} not touched", state.name(state.backup()),
@@ -88,14 +96,14 @@ RolloutOutcome Rollout::execute(State& state) {
     reporter_.node_deployed(state.name(state.backup()), state.request.commit);
 
     // 5.–6. the same on the old MASTER, behind a failover when its change touches traffic.
-    auto master = node_rollout(state, state.master);
+    auto master = node_rollout(state, state.master, true);
     if (auto compared = master.compare(); !compared.passed()) {
         return failed(fmt::format("{}: {}", state.name(state.master), compared.message));
     }
     if (master.has_changes()) {
         if (auto stop = stop_if_cancelled(SafePoint::between_nodes)) return *stop;
-        auto deployed = master.disturbs_traffic() ? deploy_behind_failover(state, master)
-                                                  : deploy_in_place(state, master);
+        auto deployed = master.disturbs_traffic() ? deploy_behind_failover(state, master, backup)
+                                                  : deploy_in_place(state, master, backup);
         if (deployed.state != JobState::succeeded) return deployed;
     } else {
         reporter_.log({}, "info", fmt::format("{} is up to date: the VIP stays where it is", state.name(state.master)));
@@ -160,6 +168,32 @@ StepResult Rollout::connect(State& state) {
     return result;
 }
 
+// A node whose journal holds an unfinished entry is not what its files say:
+// it goes back to its verified state before anything else happens.
+StepResult Rollout::recover(State& state) {
+    for (std::size_t i = 0; i < state.links.size(); ++i) {
+        std::optional<JournalEntry> entry;
+        std::string unreadable;
+        try {
+            entry = NodeJournal(*state.links[i].session).read();
+        } catch (const std::exception& e) {
+            unreadable = e.what();
+        }
+        if (!entry && unreadable.empty()) continue;
+        auto recovered = run_step(reporter_, state.name(i), StepName::recover, [&] {
+            if (!unreadable.empty()) return StepResult::failure(unreadable);
+            if (state.request.dry_run) {
+                return StepResult::failure(fmt::format("job {} left {} unverified; a dry run does not recover it",
+                                                       entry->job, state.name(i)));
+            }
+            RecoveryContext context{pair_, reporter_, state.waits, config_.ssh.command_timeout};
+            return recover_node(context, state.links[i], state.links[1 - i], *entry);
+        });
+        if (!recovered.passed()) return StepResult::failure(fmt::format("{}: {}", state.name(i), recovered.message));
+    }
+    return StepResult::success();
+}
+
 StepResult Rollout::pre_check(State& state) {
     for (const auto& link : state.links) {
         auto checked = run_step(reporter_, link.name(), StepName::pre_check, [&] {
@@ -182,31 +216,34 @@ StepResult Rollout::pre_check(State& state) {
 
 RolloutOutcome Rollout::show_diffs(State& state) {
     for (auto index : {state.backup(), state.master}) {
-        auto diff = node_rollout(state, index).show_diff();
+        auto diff = node_rollout(state, index, false).show_diff();
         if (!diff.passed()) return failed(diff.message);
     }
     return outcome(JobState::succeeded);
 }
 
-NodeRollout Rollout::node_rollout(State& state, std::size_t index) {
+NodeRollout Rollout::node_rollout(State& state, std::size_t index, bool releases_vip) {
     return NodeRollout(pair_, state.links[index], state.plan.nodes[index], reporter_, state.waits, state.tag,
-                       config_.ssh.command_timeout);
+                       config_.ssh.command_timeout, state.journal(pair_.name, index, releases_vip));
 }
 
 // Only services that carry no traffic change: no reason to move the VIP.
-RolloutOutcome Rollout::deploy_in_place(State& state, NodeRollout& master) {
-    const auto& name = state.name(state.master);
-    reporter_.log({}, "info", fmt::format("only services without traffic change on {}: the VIP stays", name));
+RolloutOutcome Rollout::deploy_in_place(State& state, NodeRollout& master, NodeRollout& backup) {
+    reporter_.log({}, "info", fmt::format("only services without traffic change on {}: the VIP stays",
+                                          state.name(state.master)));
     auto deployed = master.deploy();
-    if (!deployed.passed()) return failed(fmt::format("{}: {}; {} restored", name, deployed.message, name));
+    if (!deployed.passed()) return master_failed(state, deployed, master, backup);
     return outcome(JobState::succeeded);
 }
 
-RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master) {
+RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master, NodeRollout& backup) {
     Failover failover(pair_, reporter_, state.waits);
     auto& master_link = state.links[state.master];
     auto& backup_link = state.links[state.backup()];
     auto moved = run_step(reporter_, {}, StepName::failover, [&] {
+        // Before the VIP leaves: a deployer that dies now leaves a drained
+        // node, and the journal is how the next job knows to give it back.
+        NodeJournal(*master_link.session).write(state.journal(pair_.name, state.master, true));
         auto released = failover.release(master_link, backup_link);
         if (!released.passed()) return released;
         auto checked = run_checks(pair_.service_checks, {reporter_, {}, backup_link.placeholders, backup_link.session,
@@ -214,8 +251,11 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
         return checked.passed() ? released : checked;
     });
     auto give_back = [&] {
-        return run_step(reporter_, {}, StepName::give_back_vip,
-                        [&] { return failover.give_back(master_link, backup_link); });
+        return run_step(reporter_, {}, StepName::give_back_vip, [&] {
+            auto given_back = failover.give_back(master_link, backup_link);
+            if (given_back.passed() && master.verified()) NodeJournal(*master_link.session).close();
+            return given_back;
+        });
     };
     if (!moved.passed()) {
         give_back();
@@ -223,12 +263,30 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
     }
     auto deployed = master.deploy();
     auto given_back = give_back();
-    if (!deployed.passed()) {
-        return failed(fmt::format("{}: {}; {} restored; {} keeps the new files", master_link.name(), deployed.message,
-                                  master_link.name(), backup_link.name()));
-    }
+    if (!deployed.passed()) return master_failed(state, deployed, master, backup);
     if (!given_back.passed()) return failed("give back VIP: " + given_back.message);
     return outcome(JobState::succeeded);
+}
+
+// The old MASTER failed and was restored: the BACKUP, verified on the new
+// commit but no longer carrying traffic, goes back too, so that the pair
+// runs one commit on both nodes again.
+RolloutOutcome Rollout::master_failed(State& state, const StepResult& failure, NodeRollout& master,
+                                      NodeRollout& backup) {
+    const auto& name = state.name(state.master);
+    const auto& other = state.name(state.backup());
+    if (!master.verified()) {
+        return failed(fmt::format("{}: {}; {} NOT restored (see its restore step); {} keeps the new files", name,
+                                  failure.message, name, other));
+    }
+    auto rolled_back = backup.roll_back();
+    if (!rolled_back.passed()) {
+        return failed(fmt::format("{}: {}; {} restored, but {} could NOT be rolled back: {}", name, failure.message,
+                                  name, other, rolled_back.message));
+    }
+    reporter_.log({}, "info", fmt::format("{} and {} both run what they ran before this job", name, other));
+    return failed(fmt::format("{}: {}; {} restored, {} rolled back: both nodes as before", name, failure.message, name,
+                              other));
 }
 
 RolloutOutcome Rollout::final_check(State& state) {

@@ -49,12 +49,14 @@ private:
     std::optional<RolloutOutcome> stop_if_cancelled(SafePoint where);
     StepResult plan(State& state);
     StepResult connect(State& state);
+    StepResult recover(State& state);
     StepResult pre_check(State& state);
     RolloutOutcome show_diffs(State& state);
-    RolloutOutcome deploy_behind_failover(State& state, NodeRollout& master);
-    RolloutOutcome deploy_in_place(State& state, NodeRollout& master);
+    RolloutOutcome deploy_behind_failover(State& state, NodeRollout& master, NodeRollout& backup);
+    RolloutOutcome deploy_in_place(State& state, NodeRollout& master, NodeRollout& backup);
+    RolloutOutcome master_failed(State& state, const StepResult& failed, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome final_check(State& state);
-    NodeRollout node_rollout(State& state, std::size_t index);
+    NodeRollout node_rollout(State& state, std::size_t index, bool releases_vip);
 
     const config::Config& config_;
     const config::Pair& pair_;

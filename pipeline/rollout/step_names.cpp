@@ -6,6 +6,7 @@ std::string_view name_of(StepName step) {
     switch (step) {
     case StepName::plan: return "plan";
     case StepName::connect: return "connect";
+    case StepName::recover: return "recover";
     case StepName::pre_check: return "pre-check";
     case StepName::vip: return "vip";
     case StepName::compare: return "compare";
@@ -49,6 +50,7 @@ const std::vector<Stage>& procedure_stages() {
     static const std::vector<Stage> stages{
         {"Pre-check", std::nullopt,
          {pair_step(StepName::plan), {StepName::connect, StepScope::node, "connect"},
+          {StepName::recover, StepScope::node, "recover", true},
           {StepName::pre_check, StepScope::node, "pre-check"}, pair_step(StepName::vip, "VIP holder")}},
         {"BACKUP", NodeRole::backup, node_steps()},
         {"Failover", std::nullopt, {pair_step(StepName::failover)}},

@@ -11,7 +11,7 @@
 namespace lbdeploy::rollout {
 
 enum class StepName {
-    plan, connect, pre_check, vip,                                   // both nodes, nothing touched
+    plan, connect, recover, pre_check, vip,                          // both nodes; recover only after a crash
     compare, backup, install, validate, reload, post_check, restore, // on one node
     failover, give_back_vip, final_check,                            // the VIP and the pair
     diff,                                                            // a dry run's per-node diff

@@ -8,7 +8,7 @@ BRIDGE=labbr0
 BRIDGE_ADDR=198.18.0.1
 # Per-node private directories, bind-mounted by the node's holder process.
 # A private /root too: the host's ~/.bashrc (sourced by bash under sshd) is not the node's.
-NODE_PRIVATE="tmp root var/backups var/log run"  # run last: it hides $LAB_STATE
+NODE_PRIVATE="tmp root var/backups var/lib/lbdeploy var/log run"  # run last: it hides $LAB_STATE
 
 # ---------------------------------------------------------------- processes
 
@@ -166,11 +166,13 @@ prepare_node_files() {  # NODE
 }
 
 # One long-lived process per node owns its mount and UTS namespaces: private
-# /run, /tmp, /var/backups, /var/log and the node's hostname. Every daemon of
+# /run, /tmp, /var/backups, /var/lib/lbdeploy (lbdeploy's journal on the node),
+# /var/log and the node's hostname. Every daemon of
 # the node, and every SSH session, lives in those namespaces.
 start_holder() {  # NODE
     local node=$1 root="$LAB_STATE/nodes/$1" mounts="" dir
-    for dir in $NODE_PRIVATE; do mounts="$mounts mount -n --bind $root/$dir /$dir;"; done
+    # mkdir: a mount point the host may lack (/var/lib/lbdeploy); empty, it is left in place.
+    for dir in $NODE_PRIVATE; do mounts="$mounts mkdir -p /$dir; mount -n --bind $root/$dir /$dir;"; done
     ip netns exec "$node" unshare --uts -- sh -c \
         "$mounts hostname $node; mkdir -p /run/sshd; touch /run/.lab-holder-ready; exec sleep infinity" \
         < /dev/null > "$LAB_STATE/logs/$node-holder.log" 2>&1 &

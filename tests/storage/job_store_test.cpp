@@ -114,7 +114,8 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "jobs left running become interrupted, 
     REQUIRE(jobs.claim(1)->id == running);
     storage::Database reopened = storage::open_store(db_path);
     storage::JobStore after_restart(reopened);
-    CHECK(after_restart.recover_interrupted() == std::vector<storage::JobId>{running});
+    CHECK(after_restart.recover_interrupted([](const storage::Job&) { return true; }) ==
+          std::vector<storage::JobId>{running});
     CHECK(after_restart.find(running)->state == JobState::interrupted);
     CHECK(after_restart.find(queued)->state == JobState::queued);
     auto log = storage::LogStore(reopened).read(running, 0);
@@ -196,4 +197,16 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "node state keeps the deployed commit a
     CHECK(states[0].holds_vip == true);
     CHECK_FALSE(states[1].holds_vip);
     CHECK(states[1].deployed_job == id);
+}
+
+TEST_CASE_FIXTURE(testing::StoreFixture, "a running job is interrupted only when its owner is gone") {
+    auto alive = jobs.enqueue(new_job("a", "1")).job_id;
+    auto dead = jobs.enqueue(new_job("b", "1")).job_id;
+    REQUIRE(jobs.claim(2, "host 1 100")->id == alive);
+    REQUIRE(jobs.claim(2, "host 2 200")->id == dead);
+    CHECK(jobs.find(alive)->owner == "host 1 100");
+    auto gone = [](const storage::Job& job) { return job.owner == "host 2 200"; };
+    CHECK(jobs.recover_interrupted(gone) == std::vector<storage::JobId>{dead});
+    CHECK(jobs.find(alive)->state == JobState::running);
+    CHECK(jobs.find(dead)->state == JobState::interrupted);
 }

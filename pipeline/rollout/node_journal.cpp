@@ -1,0 +1,88 @@
+#include "pipeline/rollout/node_journal.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/text.hpp"
+#include "pipeline/rollout/step.hpp"
+
+namespace lbdeploy::rollout {
+
+namespace {
+
+std::string directory_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::string to_text(const JournalEntry& entry) {
+    nlohmann::json json{{"version", 1},
+                        {"job", entry.job},
+                        {"pair", entry.pair},
+                        {"node", entry.node},
+                        {"commit", entry.commit},
+                        {"backup_directory", entry.backup_directory},
+                        {"services", entry.services},
+                        {"released_vip", entry.released_vip}};
+    return json.dump(2) + "\n";
+}
+
+JournalEntry parse_journal(const std::string& text, const std::string& where) {
+    try {
+        auto json = nlohmann::json::parse(text);
+        if (json.at("version").get<int>() != 1) {
+            throw JournalError(fmt::format("{}: journal version {} is not one this lbdeploy understands", where,
+                                           json.at("version").dump()));
+        }
+        JournalEntry entry;
+        entry.job = json.at("job").get<std::int64_t>();
+        entry.pair = json.at("pair").get<std::string>();
+        entry.node = json.at("node").get<std::string>();
+        entry.commit = json.at("commit").get<std::string>();
+        entry.backup_directory = json.at("backup_directory").get<std::string>();
+        entry.services = json.at("services").get<std::vector<std::string>>();
+        entry.released_vip = json.at("released_vip").get<bool>();
+        return entry;
+    } catch (const nlohmann::json::exception& e) {
+        throw JournalError(fmt::format("{}: the journal is unreadable ({}); look at it, then remove it by hand", where,
+                                       e.what()));
+    }
+}
+
+NodeJournal::NodeJournal(transport::SshSession& session, std::string path)
+    : session_(session), path_(std::move(path)) {}
+
+std::optional<JournalEntry> NodeJournal::read() {
+    auto file = session_.read_file(path_);
+    if (!file) return std::nullopt;
+    return parse_journal(file->content, fmt::format("{}:{}", session_.host(), path_));
+}
+
+void NodeJournal::write(const JournalEntry& entry) {
+    auto directory = directory_of(path_);
+    auto temporary = path_ + ".new";
+    auto prepared = session_.run(fmt::format("mkdir -p -m 0700 -- {}", common::shell_quote(directory)));
+    if (!prepared.succeeded()) {
+        throw transport::SshError(fmt::format("{}: {}", session_.host(), describe_failure("mkdir", prepared)));
+    }
+    session_.write_file(temporary, to_text(entry), 0600);
+    auto renamed = session_.run(fmt::format("mv -f -- {} {} && sync -- {}", common::shell_quote(temporary),
+                                            common::shell_quote(path_), common::shell_quote(directory)));
+    if (!renamed.succeeded()) {
+        throw transport::SshError(
+            fmt::format("{}: writing the journal failed: {}", session_.host(), describe_failure("mv", renamed)));
+    }
+}
+
+void NodeJournal::close() {
+    auto removed = session_.run(fmt::format("rm -f -- {} && sync -- {}", common::shell_quote(path_),
+                                            common::shell_quote(directory_of(path_))));
+    if (!removed.succeeded()) {
+        throw transport::SshError(
+            fmt::format("{}: closing the journal failed: {}", session_.host(), describe_failure("rm", removed)));
+    }
+}
+
+}  // namespace lbdeploy::rollout

@@ -1,0 +1,59 @@
+#pragma once
+// The node's own record of a change lbdeploy has begun on it and not yet
+// verified (docs/design.md §3, "The node journal"). Written on the node,
+// atomically, before lbdeploy touches its files or moves its VIP away; closed
+// (removed) once the node is verified again. It outlives the deployer: any
+// later job, from any lbdeploy, reads it in the pre-check and recovers the
+// node to the entry's "before" state first.
+//
+// Errors: SSH failures throw SshError; an entry that cannot be parsed
+// throws JournalError (the node needs a person: nothing is guessed).
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pipeline/transport/ssh_session.hpp"
+
+namespace lbdeploy::rollout {
+
+class JournalError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct JournalEntry {
+    std::int64_t job = 0;
+    std::string pair;
+    std::string node;
+    std::string commit;                 // what the job was deploying
+    std::string backup_directory;       // its MANIFEST names the files and their "before" state; empty = none yet
+    std::vector<std::string> services;  // to reload (and verify) once the files are back
+    bool released_vip = false;          // this node's VIP was moved away by the job
+};
+
+std::string to_text(const JournalEntry& entry);
+JournalEntry parse_journal(const std::string& text, const std::string& where);  // throws JournalError
+
+class NodeJournal {
+public:
+    static constexpr const char* default_path = "/var/lib/lbdeploy/journal.json";
+
+    explicit NodeJournal(transport::SshSession& session, std::string path = default_path);
+
+    // The open entry, if any.
+    std::optional<JournalEntry> read();
+    // Records `entry` (replacing any open one): temporary file, fsync, rename, fsync of the directory.
+    void write(const JournalEntry& entry);
+    // Closes the entry: the node is verified.
+    void close();
+
+    const std::string& path() const { return path_; }
+
+private:
+    transport::SshSession& session_;
+    std::string path_;
+};
+
+}  // namespace lbdeploy::rollout
