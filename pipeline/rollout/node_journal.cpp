@@ -60,29 +60,27 @@ std::optional<JournalEntry> NodeJournal::read() {
     return parse_journal(file->content, fmt::format("{}:{}", session_.host(), path_));
 }
 
+void NodeJournal::stage(const JournalEntry& entry) {
+    session_.make_directory(directory_of(path_), 0700);
+    session_.write_file(path_ + ".new", to_text(entry), 0600);
+}
+
+std::string NodeJournal::commit_command() const {
+    return fmt::format("mv -f -- {} {} && sync -- {}", common::shell_quote(path_ + ".new"), common::shell_quote(path_),
+                       common::shell_quote(directory_of(path_)));
+}
+
 void NodeJournal::write(const JournalEntry& entry) {
-    auto directory = directory_of(path_);
-    auto temporary = path_ + ".new";
-    auto prepared = session_.run(fmt::format("mkdir -p -m 0700 -- {}", common::shell_quote(directory)));
-    if (!prepared.succeeded()) {
-        throw transport::SshError(fmt::format("{}: {}", session_.host(), describe_failure("mkdir", prepared)));
-    }
-    session_.write_file(temporary, to_text(entry), 0600);
-    auto renamed = session_.run(fmt::format("mv -f -- {} {} && sync -- {}", common::shell_quote(temporary),
-                                            common::shell_quote(path_), common::shell_quote(directory)));
-    if (!renamed.succeeded()) {
+    stage(entry);
+    auto committed = session_.run(commit_command());
+    if (!committed.succeeded()) {
         throw transport::SshError(
-            fmt::format("{}: writing the journal failed: {}", session_.host(), describe_failure("mv", renamed)));
+            fmt::format("{}: writing the journal failed: {}", session_.host(), describe_failure("mv", committed)));
     }
 }
 
 void NodeJournal::close() {
-    auto removed = session_.run(fmt::format("rm -f -- {} && sync -- {}", common::shell_quote(path_),
-                                            common::shell_quote(directory_of(path_))));
-    if (!removed.succeeded()) {
-        throw transport::SshError(
-            fmt::format("{}: closing the journal failed: {}", session_.host(), describe_failure("rm", removed)));
-    }
+    session_.remove_file(path_);
 }
 
 }  // namespace lbdeploy::rollout

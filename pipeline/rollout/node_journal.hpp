@@ -46,7 +46,14 @@ public:
     std::optional<JournalEntry> read();
     // Records `entry` (replacing any open one): temporary file, fsync, rename, fsync of the directory.
     void write(const JournalEntry& entry);
-    // Closes the entry: the node is verified.
+    // write() in two halves, so that the rename can lead the command that
+    // installs the files (one round trip, the journal durable before any
+    // target is replaced): stage() uploads the temporary file over SFTP;
+    // commit_command() is the shell command that makes it the entry.
+    void stage(const JournalEntry& entry);
+    std::string commit_command() const;
+    // Closes the entry: the node is verified. Not synced: an entry that
+    // outlives a crash here only makes the next job recover a verified node.
     void close();
 
     const std::string& path() const { return path_; }

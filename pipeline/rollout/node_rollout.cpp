@@ -53,12 +53,12 @@ StepResult NodeRollout::deploy() {
         journal_.backup_directory = files_.backup_directory();
         journal_.services.clear();
         for (const auto* service : services) journal_.services.push_back(service->name);
-        NodeJournal(*link_.session).write(journal_);
+        NodeJournal(*link_.session).stage(journal_);  // made the entry by install's first command
         return StepResult::success(fmt::format("{} file(s) to {}", changes_.size(), files_.backup_directory()));
     });
     if (!backup.passed()) return backup;  // nothing was written to the targets yet
     auto install = step(StepName::install, [&] {
-        files_.install(changes_);
+        files_.install(changes_, NodeJournal(*link_.session).commit_command());
         return StepResult::success(fmt::format("{} file(s) installed", changes_.size()));
     });
     if (!install.passed()) {

@@ -75,9 +75,9 @@ void RemoteFiles::back_up(const std::vector<FileChange>& changes) {
     session_.write_file(backup_directory_ + "/MANIFEST", manifest, 0600);
 }
 
-void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads) {
+void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads, const std::string& first) {
     if (uploads.empty()) return;
-    std::string renames;
+    std::string renames = first.empty() ? std::string() : first + " && ";
     std::string directories;
     for (const auto& upload : uploads) {
         auto temporary = temporary_name(upload.dest);
@@ -101,7 +101,7 @@ void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads) {
     }
 }
 
-void RemoteFiles::install(const std::vector<FileChange>& changes) {
+void RemoteFiles::install(const std::vector<FileChange>& changes, const std::string& first) {
     std::vector<Upload> uploads;
     for (const auto& change : changes) {
         const auto& desired = *change.desired;
@@ -112,7 +112,7 @@ void RemoteFiles::install(const std::vector<FileChange>& changes) {
         }
         uploads.push_back(std::move(upload));
     }
-    upload_and_rename(uploads);
+    upload_and_rename(uploads, first);
 }
 
 std::vector<std::string> RemoteFiles::put_back(const std::vector<FileChange>& changes) {

@@ -38,8 +38,9 @@ public:
     void back_up(const std::vector<FileChange>& changes);
 
     // Uploads every new file under a temporary name beside its target (mode
-    // and owner set), then renames them all over their targets in one command.
-    void install(const std::vector<FileChange>& changes);
+    // and owner set), then renames them all over their targets in one command,
+    // after `first` (a command that must succeed before any target is replaced).
+    void install(const std::vector<FileChange>& changes, const std::string& first = {});
 
     // Puts every changed file back as it was (or removes it when it was new),
     // atomically as install() does. Returns the paths whose content on the
@@ -54,7 +55,7 @@ private:
         std::optional<std::pair<unsigned, unsigned>> uid_gid;  // set = chown to these
         std::string owner_spec;                                // "user:group" for chown(1); empty = none
     };
-    void upload_and_rename(const std::vector<Upload>& uploads);
+    void upload_and_rename(const std::vector<Upload>& uploads, const std::string& first = {});
     void make_parent_directories(const std::string& path);
     std::string temporary_name(const std::string& dest) const;
 
