@@ -67,12 +67,15 @@ std::string public_url(const config::ServerSettings& settings, const std::string
 // Jobs that were running when lbdeploy died are interrupted; their pairs get
 // a recovery job, whose pre-check heals the nodes from their journals.
 void recover(const config::Config& config, storage::Database& db, common::EventLog& log) {
-    auto interrupted = storage::JobStore(db).recover_interrupted(
-        [](const storage::Job& job) { return common::liveness_of(job.owner) != common::Liveness::alive; });
+    storage::JobStore store(db);
+    auto interrupted = store.recover_interrupted(
+        [](const storage::Job& job) { return common::liveness_of(job.owner) == common::Liveness::gone; });
     for (auto id : interrupted) {
         log.write("job.interrupted", {{"job", std::to_string(id)}, {"reason", "running when lbdeploy stopped"}});
     }
-    for (auto id : jobs::queue_recovery_jobs(config, db, interrupted)) {
+    // Also those interrupted earlier (by `lbdeploy jobs`, or before a crash
+    // right here) that nothing has recovered since.
+    for (auto id : jobs::queue_recovery_jobs(config, db, store.interrupted_without_successor())) {
         log.write("job.recovery_queued", {{"job", std::to_string(id)}});
     }
 }

@@ -194,6 +194,16 @@ std::vector<JobId> JobStore::recover_interrupted(const std::function<bool(const 
     return ids;
 }
 
+std::vector<JobId> JobStore::interrupted_without_successor() {
+    auto query = db_.prepare(
+        "SELECT id FROM jobs AS j WHERE state = 'interrupted' AND dry_run = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM jobs AS l WHERE l.pair = j.pair AND l.id > j.id AND l.dry_run = 0 AND l.started_at IS NOT NULL) "
+        "ORDER BY id");
+    std::vector<JobId> ids;
+    while (query.step()) ids.push_back(query.int64(0));
+    return ids;
+}
+
 std::vector<std::pair<JobState, std::int64_t>> JobStore::count_by_state() {
     auto query = db_.prepare("SELECT state, count(*) FROM jobs GROUP BY state");
     std::vector<std::pair<JobState, std::int64_t>> counts;

@@ -62,6 +62,9 @@ public:
     // Every running job for which `owner_gone` says its process died becomes
     // `interrupted`, with a log line saying so. Never resumes anything.
     std::vector<JobId> recover_interrupted(const std::function<bool(const Job&)>& owner_gone);
+    // Interrupted jobs (not dry runs) after which no job of their pair has
+    // started: their nodes may still be half-done, and nothing has recovered them.
+    std::vector<JobId> interrupted_without_successor();
 
 private:
     Database& db_;

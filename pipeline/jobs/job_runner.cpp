@@ -34,10 +34,12 @@ std::vector<storage::JobId> queue_recovery_jobs(const config::Config& config, st
     for (auto id : interrupted) {
         auto job = jobs.find(id);
         if (!job || job->dry_run || !config.find_pair(job->pair)) continue;
-        auto waiting = jobs.queued_by_pair();
-        bool pair_has_queued = std::any_of(waiting.begin(), waiting.end(),
-                                           [&](const auto& entry) { return entry.first == job->pair && entry.second > 0; });
-        if (pair_has_queued) continue;  // that job's pre-check recovers the nodes
+        storage::JobFilter queued_deploys;
+        queued_deploys.pair = job->pair;
+        queued_deploys.state = storage::JobState::queued;
+        auto waiting = jobs.list(queued_deploys);
+        bool pair_has_queued = std::any_of(waiting.begin(), waiting.end(), [](const auto& w) { return !w.dry_run; });
+        if (pair_has_queued) continue;  // that job's pre-check recovers the nodes (a dry run would not)
         auto again = jobs.enqueue({job->pair, job->repository, job->commit, job->ref, storage::Trigger::rerun,
                                    "lbdeploy (recovery)", false, job->id, std::nullopt});
         if (again.created) queued.push_back(again.job_id);

@@ -22,9 +22,9 @@ namespace lbdeploy::jobs {
 rollout::RolloutOutcome run_job(const config::Config& config, storage::Database& db, const storage::Job& job,
                                 rollout::Repositories& repositories, rollout::Reporter* echo = nullptr);
 
-// After a crash: for each job that was running (now `interrupted`) and
-// changed nodes (not a dry run), queues the same commit again as a rerun by
-// "lbdeploy (recovery)" unless a job of that pair is already queued. Its
+// After a crash: for each interrupted job that changed nodes (not a dry
+// run), queues the same commit again as a rerun by "lbdeploy (recovery)"
+// unless a deploy of that pair is already queued. Its
 // pre-check finds the nodes' journals and recovers them before deploying.
 // Returns the queued jobs.
 std::vector<storage::JobId> queue_recovery_jobs(const config::Config& config, storage::Database& db,

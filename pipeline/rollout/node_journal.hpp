@@ -30,7 +30,7 @@ struct JournalEntry {
     std::string commit;                 // what the job was deploying
     std::string backup_directory;       // its MANIFEST names the files and their "before" state; empty = none yet
     std::vector<std::string> services;  // to reload (and verify) once the files are back
-    bool released_vip = false;          // this node's VIP was moved away by the job
+    bool released_vip = false;          // the VIP entry: this node's VIP was moved away by the job
 };
 
 std::string to_text(const JournalEntry& entry);
@@ -38,7 +38,11 @@ JournalEntry parse_journal(const std::string& text, const std::string& where);  
 
 class NodeJournal {
 public:
+    // The node's files: open from install until the node is verified.
     static constexpr const char* default_path = "/var/lib/lbdeploy/journal.json";
+    // The node's VIP: open from `release` until `restore` ran; apart from the
+    // files' entry, so that a verified node is never put back for its drain.
+    static constexpr const char* vip_path = "/var/lib/lbdeploy/vip-released.json";
 
     explicit NodeJournal(transport::SshSession& session, std::string path = default_path);
 

@@ -31,7 +31,8 @@ std::vector<BackedUpFile> read_backup(transport::SshSession& session, const std:
         if (line.empty() || line.starts_with('#')) continue;
         std::istringstream fields{std::string(line)};
         std::string sha, mode, owner, path;
-        if (!(fields >> sha >> mode >> owner >> path)) {
+        // The path is the rest of the line: it may hold spaces.
+        if (!(fields >> sha >> mode >> owner) || !std::getline(fields >> std::ws, path) || path.empty()) {
             throw JournalError(fmt::format("{}: {}/MANIFEST: unreadable line \"{}\"", session.host(), directory, line));
         }
         if (sha == "absent") {
@@ -78,44 +79,56 @@ std::vector<const config::Service*> services_of(const RecoveryContext& context, 
     for (const auto& name : entry.services) {
         auto found = std::find_if(context.pair.services.begin(), context.pair.services.end(),
                                   [&](const config::Service& service) { return service.name == name; });
-        if (found != context.pair.services.end()) {
-            services.push_back(&*found);
-        } else {
-            context.reporter.log(node.name(), "error", fmt::format("service {} is no longer configured: not reloaded",
-                                                                   name));
+        if (found == context.pair.services.end()) {
+            // Its daemon may still run the files of the dead job: a person decides.
+            throw JournalError(fmt::format("{}: service {} of job {} is no longer configured, so it cannot be "
+                                           "reloaded and verified", node.name(), name, entry.job));
         }
+        services.push_back(&*found);
     }
     return services;
+}
+
+// The files back as they were before the entry's job, reloaded, checked.
+StepResult recover_files(const RecoveryContext& context, const NodeLink& node, const JournalEntry& entry) {
+    auto& reporter = context.reporter;
+    reporter.log(node.name(), "error",
+                 fmt::format("job {} left {} unverified (deploying {:.12}, backup in {}): putting it back first",
+                             entry.job, node.name(), entry.commit, entry.backup_directory));
+    if (entry.pair != context.pair.name) {
+        return StepResult::failure(fmt::format("the journal is pair {}'s, not {}'s", entry.pair, context.pair.name));
+    }
+    if (auto put_back = put_back_files(context, node, entry); !put_back.passed()) return put_back;
+    auto reloaded = reload_services(node, services_of(context, node, entry), reporter, context.waits,
+                                    context.reload_timeout);
+    if (!reloaded.passed()) return StepResult::failure("files put back, but the reload failed: " + reloaded.message);
+    auto checked = run_checks(context.pair.node_checks,
+                              {reporter, node.name(), node.placeholders, node.session, &context.waits.checks});
+    if (!checked.passed()) return StepResult::failure("put back, but " + checked.message);
+    NodeJournal(*node.session).close();
+    return StepResult::success(fmt::format("files as before job {}", entry.job));
 }
 
 }  // namespace
 
 StepResult recover_node(const RecoveryContext& context, const NodeLink& node, const NodeLink& peer,
-                        const JournalEntry& entry) {
-    auto& reporter = context.reporter;
-    reporter.log(node.name(), "error",
-                 fmt::format("job {} left {} unverified (deploying {:.12}{}{}): bringing it back first", entry.job,
-                             node.name(), entry.commit, entry.backup_directory.empty() ? "" : ", backup in ",
-                             entry.backup_directory, entry.released_vip ? ", its VIP released" : ""));
-    if (entry.pair != context.pair.name) {
-        return StepResult::failure(fmt::format("the journal is pair {}'s, not {}'s", entry.pair, context.pair.name));
+                        const NodeEntries& entries) {
+    std::string done;
+    if (entries.files) {
+        auto files = recover_files(context, node, *entries.files);
+        if (!files.passed()) return files;
+        done = files.message;
     }
-    if (!entry.backup_directory.empty()) {
-        if (auto put_back = put_back_files(context, node, entry); !put_back.passed()) return put_back;
-        auto services = services_of(context, node, entry);
-        auto reloaded = reload_services(node, services, reporter, context.waits, context.reload_timeout);
-        if (!reloaded.passed()) return StepResult::failure("files put back, but the reload failed: " + reloaded.message);
-    }
-    auto checked = run_checks(context.pair.node_checks,
-                              {reporter, node.name(), node.placeholders, node.session, &context.waits.checks});
-    if (!checked.passed()) return StepResult::failure("put back, but " + checked.message);
-    if (entry.released_vip) {
-        auto given_back = Failover(context.pair, reporter, context.waits).give_back(node, peer);
+    if (entries.vip) {
+        context.reporter.log(node.name(), "error",
+                             fmt::format("job {} released {}'s VIP and did not give it back: giving it back",
+                                         entries.vip->job, node.name()));
+        auto given_back = Failover(context.pair, context.reporter, context.waits).give_back(node, peer);
         if (!given_back.passed()) return StepResult::failure("the VIP was not given back: " + given_back.message);
+        NodeJournal(*node.session, NodeJournal::vip_path).close();
+        done += (done.empty() ? "" : "; ") + std::string("VIP given back");
     }
-    NodeJournal(*node.session).close();
-    return StepResult::success(fmt::format("back to its state before job {}{}", entry.job,
-                                           entry.released_vip ? ", VIP given back" : ""));
+    return StepResult::success(done);
 }
 
 }  // namespace lbdeploy::rollout

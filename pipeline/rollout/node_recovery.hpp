@@ -22,8 +22,16 @@ struct RecoveryContext {
     transport::Duration reload_timeout;
 };
 
-// `peer` is the pair's other node (the VIP's other end).
+// A node's open entries: its files (NodeJournal::default_path) and its
+// released VIP (NodeJournal::vip_path). Either may be absent.
+struct NodeEntries {
+    std::optional<JournalEntry> files;
+    std::optional<JournalEntry> vip;
+};
+
+// `peer` is the pair's other node (the VIP's other end). Each entry is closed
+// once what it names is undone and verified.
 StepResult recover_node(const RecoveryContext& context, const NodeLink& node, const NodeLink& peer,
-                        const JournalEntry& entry);
+                        const NodeEntries& entries);
 
 }  // namespace lbdeploy::rollout

@@ -56,7 +56,10 @@ StepResult NodeRollout::deploy() {
         NodeJournal(*link_.session).stage(journal_);  // made the entry by install's first command
         return StepResult::success(fmt::format("{} file(s) to {}", changes_.size(), files_.backup_directory()));
     });
-    if (!backup.passed()) return backup;  // nothing was written to the targets yet
+    if (!backup.passed()) {
+        verified_ = true;  // nothing was written to the targets yet
+        return backup;
+    }
     auto install = step(StepName::install, [&] {
         files_.install(changes_, NodeJournal(*link_.session).commit_command());
         return StepResult::success(fmt::format("{} file(s) installed", changes_.size()));
@@ -78,7 +81,7 @@ StepResult NodeRollout::deploy() {
     auto post_check = step(StepName::post_check, [&] {
         auto checked = run_checks(pair_.node_checks, {reporter_, link_.name(), link_.placeholders, link_.session,
                                                       &waits_.checks});
-        if (checked.passed() && !journal_.released_vip) NodeJournal(*link_.session).close();
+        if (checked.passed()) NodeJournal(*link_.session).close();
         return checked;
     });
     if (!post_check.passed()) {
@@ -107,7 +110,7 @@ StepResult NodeRollout::restore(bool reload) {
                       fmt::format("{} file(s) restored and verified by sha256", changes_.size()));
         auto close_journal = [&] {
             verified_ = true;
-            if (!journal_.released_vip) NodeJournal(*link_.session).close();
+            NodeJournal(*link_.session).close();
         };
         if (!reload) {
             close_journal();

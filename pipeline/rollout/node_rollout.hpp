@@ -20,8 +20,8 @@ class NodeRollout {
 public:
     // `tag` names the backup directory and temporary files (the job id).
     // `journal` is what the node's journal records while the node is not
-    // verified (job, pair, node, commit, whether its VIP was released);
-    // deploy() adds the backup and the services.
+    // verified (job, pair, node, commit); deploy() adds the backup and the
+    // services.
     NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
                 WaitTimes& waits, std::string tag, transport::Duration reload_timeout, JournalEntry journal);
 

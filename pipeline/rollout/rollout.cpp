@@ -43,8 +43,8 @@ struct Rollout::State {
     std::string tag;  // names backups and temporary files on the nodes
     std::size_t backup() const { return 1 - master; }
     const std::string& name(std::size_t index) const { return links[index].name(); }
-    JournalEntry journal(const std::string& pair, std::size_t index, bool releases_vip) const {
-        return {request.job, pair, name(index), request.commit, {}, {}, releases_vip};
+    JournalEntry journal(const std::string& pair, std::size_t index, bool vip_released = false) const {
+        return {request.job, pair, name(index), request.commit, {}, {}, vip_released};
     }
 };
 
@@ -87,7 +87,7 @@ RolloutOutcome Rollout::execute(State& state) {
     if (state.request.dry_run) return show_diffs(state);
 
     // 2.–4. on the BACKUP: back up, install, validate, reload what changed, post-check.
-    auto backup = node_rollout(state, state.backup(), false);
+    auto backup = node_rollout(state, state.backup());
     if (auto compared = backup.compare(); !compared.passed()) return failed(compared.message + untouched);
     if (auto deployed = backup.deploy(); !deployed.passed()) {
         return failed(fmt::format("{}: {}; {} restored, {} not touched", state.name(state.backup()),
@@ -96,7 +96,7 @@ RolloutOutcome Rollout::execute(State& state) {
     reporter_.node_deployed(state.name(state.backup()), state.request.commit);
 
     // 5.–6. the same on the old MASTER, behind a failover when its change touches traffic.
-    auto master = node_rollout(state, state.master, true);
+    auto master = node_rollout(state, state.master);
     if (auto compared = master.compare(); !compared.passed()) {
         return failed(fmt::format("{}: {}", state.name(state.master), compared.message));
     }
@@ -172,22 +172,25 @@ StepResult Rollout::connect(State& state) {
 // it goes back to its verified state before anything else happens.
 StepResult Rollout::recover(State& state) {
     for (std::size_t i = 0; i < state.links.size(); ++i) {
-        std::optional<JournalEntry> entry;
+        auto& session = *state.links[i].session;
+        NodeEntries entries;
         std::string unreadable;
         try {
-            entry = NodeJournal(*state.links[i].session).read();
+            entries.files = NodeJournal(session).read();
+            entries.vip = NodeJournal(session, NodeJournal::vip_path).read();
         } catch (const std::exception& e) {
             unreadable = e.what();
         }
-        if (!entry && unreadable.empty()) continue;
+        if (!entries.files && !entries.vip && unreadable.empty()) continue;
         auto recovered = run_step(reporter_, state.name(i), StepName::recover, [&] {
             if (!unreadable.empty()) return StepResult::failure(unreadable);
             if (state.request.dry_run) {
                 return StepResult::failure(fmt::format("job {} left {} unverified; a dry run does not recover it",
-                                                       entry->job, state.name(i)));
+                                                       (entries.files ? entries.files : entries.vip)->job,
+                                                       state.name(i)));
             }
             RecoveryContext context{pair_, reporter_, state.waits, config_.ssh.command_timeout};
-            return recover_node(context, state.links[i], state.links[1 - i], *entry);
+            return recover_node(context, state.links[i], state.links[1 - i], entries);
         });
         if (!recovered.passed()) return StepResult::failure(fmt::format("{}: {}", state.name(i), recovered.message));
     }
@@ -216,15 +219,15 @@ StepResult Rollout::pre_check(State& state) {
 
 RolloutOutcome Rollout::show_diffs(State& state) {
     for (auto index : {state.backup(), state.master}) {
-        auto diff = node_rollout(state, index, false).show_diff();
+        auto diff = node_rollout(state, index).show_diff();
         if (!diff.passed()) return failed(diff.message);
     }
     return outcome(JobState::succeeded);
 }
 
-NodeRollout Rollout::node_rollout(State& state, std::size_t index, bool releases_vip) {
+NodeRollout Rollout::node_rollout(State& state, std::size_t index) {
     return NodeRollout(pair_, state.links[index], state.plan.nodes[index], reporter_, state.waits, state.tag,
-                       config_.ssh.command_timeout, state.journal(pair_.name, index, releases_vip));
+                       config_.ssh.command_timeout, state.journal(pair_.name, index));
 }
 
 // Only services that carry no traffic change: no reason to move the VIP.
@@ -243,7 +246,7 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
     auto moved = run_step(reporter_, {}, StepName::failover, [&] {
         // Before the VIP leaves: a deployer that dies now leaves a drained
         // node, and the journal is how the next job knows to give it back.
-        NodeJournal(*master_link.session).write(state.journal(pair_.name, state.master, true));
+        NodeJournal(*master_link.session, NodeJournal::vip_path).write(state.journal(pair_.name, state.master, true));
         auto released = failover.release(master_link, backup_link);
         if (!released.passed()) return released;
         auto checked = run_checks(pair_.service_checks, {reporter_, {}, backup_link.placeholders, backup_link.session,
@@ -253,7 +256,7 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
     auto give_back = [&] {
         return run_step(reporter_, {}, StepName::give_back_vip, [&] {
             auto given_back = failover.give_back(master_link, backup_link);
-            if (given_back.passed() && master.verified()) NodeJournal(*master_link.session).close();
+            if (given_back.passed()) NodeJournal(*master_link.session, NodeJournal::vip_path).close();
             return given_back;
         });
     };

@@ -56,7 +56,7 @@ private:
     RolloutOutcome deploy_in_place(State& state, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome master_failed(State& state, const StepResult& failed, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome final_check(State& state);
-    NodeRollout node_rollout(State& state, std::size_t index, bool releases_vip);
+    NodeRollout node_rollout(State& state, std::size_t index);
 
     const config::Config& config_;
     const config::Pair& pair_;

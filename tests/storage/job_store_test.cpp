@@ -210,3 +210,14 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "a running job is interrupted only when
     CHECK(jobs.find(alive)->state == JobState::running);
     CHECK(jobs.find(dead)->state == JobState::interrupted);
 }
+
+TEST_CASE_FIXTURE(testing::StoreFixture, "an interrupted job awaits recovery until a later job of its pair starts") {
+    auto killed = jobs.enqueue(new_job("a", "1")).job_id;
+    REQUIRE(jobs.claim(1, "host 1 100"));
+    jobs.recover_interrupted([](const storage::Job&) { return true; });
+    CHECK(jobs.interrupted_without_successor() == std::vector<storage::JobId>{killed});
+    auto next = jobs.enqueue(new_job("a", "2")).job_id;
+    CHECK(jobs.interrupted_without_successor() == std::vector<storage::JobId>{killed});  // queued, not started
+    REQUIRE(jobs.claim(1)->id == next);
+    CHECK(jobs.interrupted_without_successor().empty());
+}
