@@ -59,9 +59,11 @@ bool Failover::wait_for_holder(const NodeLink& holder, const NodeLink& other) co
 }
 
 common::Result<std::optional<long>> Failover::move(const std::string& command, const NodeLink& run_on,
-                                                   const NodeLink& holder, const NodeLink& other) const {
+                                                   const NodeLink& holder, const NodeLink& other,
+                                                   const std::string& first) const {
     auto start = Clock::now();
     auto expanded = expand(command, run_on.placeholders);
+    if (!first.empty()) expanded = first + " && " + expanded;
     auto result = run_logged(*run_on.session, reporter_, run_on.name(), expanded);
     if (!result.succeeded()) return common::fail(describe_failure(expanded, result));
     if (!wait_for_holder(holder, other)) return std::optional<long>();
@@ -73,8 +75,8 @@ StepResult Failover::logged(StepResult result) const {
     return result;
 }
 
-StepResult Failover::release(const NodeLink& from, const NodeLink& to) const {
-    auto moved = move(pair_.failover.release, from, to, from);
+StepResult Failover::release(const NodeLink& from, const NodeLink& to, const std::string& first) const {
+    auto moved = move(pair_.failover.release, from, to, from, first);
     if (!moved) return StepResult::failure(moved.error());
     auto took = *moved;
     if (!took) {

@@ -26,8 +26,9 @@ public:
     common::Result<std::size_t> find_holder(const NodeLink& first, const NodeLink& second) const;
 
     // `release` on `from`, then waits until `to` holds the VIP and `from` no
-    // longer does.
-    StepResult release(const NodeLink& from, const NodeLink& to) const;
+    // longer does. `first` (may be empty) runs in the same command before it
+    // and must succeed (the node journal's VIP entry).
+    StepResult release(const NodeLink& from, const NodeLink& to, const std::string& first = {}) const;
 
     // The pair's `restore` command on `node`, then waits until it holds the
     // VIP again (keepalived with preempt). A node that does not take it back
@@ -40,7 +41,8 @@ private:
     // `other` does not: how long that took, nullopt when it did not happen
     // within the timeout, an error when the command failed.
     common::Result<std::optional<long>> move(const std::string& command, const NodeLink& run_on,
-                                             const NodeLink& holder, const NodeLink& other) const;
+                                             const NodeLink& holder, const NodeLink& other,
+                                             const std::string& first = {}) const;
     StepResult logged(StepResult result) const;
     std::pair<bool, bool> holds_vip_both(const NodeLink& first, const NodeLink& second) const;
     // Polls both nodes until `holder` holds the VIP and `other` does not.

@@ -31,6 +31,22 @@ RolloutOutcome failed(std::string error) {
 
 const char* const untouched = "; nothing was touched";
 
+struct JournalRead {
+    NodeEntries entries;
+    std::string unreadable;  // why the journal could not be read; empty = it was
+};
+
+JournalRead read_entries(transport::SshSession* session) {
+    JournalRead read;
+    try {
+        read.entries.files = NodeJournal(*session).read();
+        read.entries.vip = NodeJournal(*session, NodeJournal::vip_path).read();
+    } catch (const std::exception& e) {
+        read.unreadable = e.what();
+    }
+    return read;
+}
+
 }  // namespace
 
 struct Rollout::State {
@@ -171,16 +187,11 @@ StepResult Rollout::connect(State& state) {
 // A node whose journal holds an unfinished entry is not what its files say:
 // it goes back to its verified state before anything else happens.
 StepResult Rollout::recover(State& state) {
+    // Both nodes at once: the first SFTP request of a session opens its subsystem.
+    std::vector<std::future<JournalRead>> reading;
+    for (auto& link : state.links) reading.push_back(std::async(std::launch::async, read_entries, link.session));
     for (std::size_t i = 0; i < state.links.size(); ++i) {
-        auto& session = *state.links[i].session;
-        NodeEntries entries;
-        std::string unreadable;
-        try {
-            entries.files = NodeJournal(session).read();
-            entries.vip = NodeJournal(session, NodeJournal::vip_path).read();
-        } catch (const std::exception& e) {
-            unreadable = e.what();
-        }
+        auto [entries, unreadable] = reading[i].get();
         if (!entries.files && !entries.vip && unreadable.empty()) continue;
         auto recovered = run_step(reporter_, state.name(i), StepName::recover, [&] {
             if (!unreadable.empty()) return StepResult::failure(unreadable);
@@ -246,8 +257,9 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
     auto moved = run_step(reporter_, {}, StepName::failover, [&] {
         // Before the VIP leaves: a deployer that dies now leaves a drained
         // node, and the journal is how the next job knows to give it back.
-        NodeJournal(*master_link.session, NodeJournal::vip_path).write(state.journal(pair_.name, state.master, true));
-        auto released = failover.release(master_link, backup_link);
+        NodeJournal vip(*master_link.session, NodeJournal::vip_path);
+        vip.stage(state.journal(pair_.name, state.master, true));
+        auto released = failover.release(master_link, backup_link, vip.commit_command());
         if (!released.passed()) return released;
         auto checked = run_checks(pair_.service_checks, {reporter_, {}, backup_link.placeholders, backup_link.session,
                                                          &state.waits.checks});
