@@ -79,4 +79,13 @@ StepResult run_checks(const std::vector<config::Check>& checks, const CheckConte
     return StepResult::success(fmt::format("{} check{} passed", checks.size(), checks.size() == 1 ? "" : "s"));
 }
 
+StepResult run_node_checks(const config::Pair& pair, const NodeLink& node, Reporter& reporter, WaitTimes& waits) {
+    return run_checks(pair.node_checks, {reporter, node.name(), node.placeholders, node.session, &waits.checks});
+}
+
+StepResult run_service_checks(const config::Pair& pair, const NodeLink& holder, Reporter& reporter,
+                              WaitTimes& waits) {
+    return run_checks(pair.service_checks, {reporter, {}, holder.placeholders, holder.session, &waits.checks});
+}
+
 }  // namespace lbdeploy::rollout

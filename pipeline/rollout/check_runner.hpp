@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/rollout/node_link.hpp"
 #include "pipeline/rollout/placeholders.hpp"
 #include "pipeline/rollout/reporter.hpp"
 #include "pipeline/rollout/step.hpp"
@@ -27,5 +28,11 @@ std::string describe(const config::Check& check, const Placeholders& placeholder
 // Runs each check in order and stops at the first that fails all its
 // attempts. Success: the step result lists what passed.
 StepResult run_checks(const std::vector<config::Check>& checks, const CheckContext& context);
+
+// The pair's node checks on `node`, logged under it.
+StepResult run_node_checks(const config::Pair& pair, const NodeLink& node, Reporter& reporter, WaitTimes& waits);
+// The pair's service checks, through the VIP (command checks on `holder`), logged pair-wide.
+StepResult run_service_checks(const config::Pair& pair, const NodeLink& holder, Reporter& reporter,
+                              WaitTimes& waits);
 
 }  // namespace lbdeploy::rollout

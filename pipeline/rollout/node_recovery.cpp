@@ -102,8 +102,7 @@ StepResult recover_files(const RecoveryContext& context, const NodeLink& node, c
     auto reloaded = reload_services(node, services_of(context, node, entry), reporter, context.waits,
                                     context.reload_timeout);
     if (!reloaded.passed()) return StepResult::failure("files put back, but the reload failed: " + reloaded.message);
-    auto checked = run_checks(context.pair.node_checks,
-                              {reporter, node.name(), node.placeholders, node.session, &context.waits.checks});
+    auto checked = run_node_checks(context.pair, node, reporter, context.waits);
     if (!checked.passed()) return StepResult::failure("put back, but " + checked.message);
     NodeJournal(*node.session).close();
     return StepResult::success(fmt::format("files as before job {}", entry.job));

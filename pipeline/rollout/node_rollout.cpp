@@ -79,8 +79,7 @@ StepResult NodeRollout::deploy() {
         return reload;
     }
     auto post_check = step(StepName::post_check, [&] {
-        auto checked = run_checks(pair_.node_checks, {reporter_, link_.name(), link_.placeholders, link_.session,
-                                                      &waits_.checks});
+        auto checked = run_node_checks(pair_, link_, reporter_, waits_);
         if (checked.passed()) NodeJournal(*link_.session).close();
         return checked;
     });
@@ -119,8 +118,7 @@ StepResult NodeRollout::restore(bool reload) {
         auto services = affected_services(pair_, changes_);
         auto reloaded = reload_services(link_, services, reporter_, waits_, reload_timeout_);
         if (!reloaded.passed()) return StepResult::failure("files restored, but the reload failed: " + reloaded.message);
-        auto checked = run_checks(pair_.node_checks,
-                                  {reporter_, link_.name(), link_.placeholders, link_.session, &waits_.checks});
+        auto checked = run_node_checks(pair_, link_, reporter_, waits_);
         if (!checked.passed()) return StepResult::failure("files restored and reloaded, but " + checked.message);
         close_journal();
         return StepResult::success(fmt::format("{} file(s) restored, verified, {}", changes_.size(), reloaded.message));

@@ -211,8 +211,7 @@ StepResult Rollout::recover(State& state) {
 StepResult Rollout::pre_check(State& state) {
     for (const auto& link : state.links) {
         auto checked = run_step(reporter_, link.name(), StepName::pre_check, [&] {
-            return run_checks(pair_.node_checks,
-                              {reporter_, link.name(), link.placeholders, link.session, &state.waits.checks});
+            return run_node_checks(pair_, link, reporter_, state.waits);
         });
         if (!checked.passed()) return checked;
     }
@@ -261,8 +260,7 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
         vip.stage(state.journal(pair_.name, state.master, true));
         auto released = failover.release(master_link, backup_link, vip.commit_command());
         if (!released.passed()) return released;
-        auto checked = run_checks(pair_.service_checks, {reporter_, {}, backup_link.placeholders, backup_link.session,
-                                                         &state.waits.checks});
+        auto checked = run_service_checks(pair_, backup_link, reporter_, state.waits);
         return checked.passed() ? released : checked;
     });
     auto give_back = [&] {
@@ -310,8 +308,7 @@ RolloutOutcome Rollout::final_check(State& state) {
         auto holder = failover.find_holder(state.links[0], state.links[1]);
         if (!holder) return StepResult::failure(holder.error());
         for (std::size_t i = 0; i < 2; ++i) reporter_.vip_seen(state.name(i), i == *holder);
-        const auto& link = state.links[*holder];
-        return run_checks(pair_.service_checks, {reporter_, {}, link.placeholders, link.session, &state.waits.checks});
+        return run_service_checks(pair_, state.links[*holder], reporter_, state.waits);
     });
     if (!checked.passed()) return failed("final check: " + checked.message);
     return outcome(JobState::succeeded);
