@@ -28,6 +28,11 @@ HostPort split_host_port(std::string_view text) {
     return {std::string(text.substr(0, colon)), std::string(text.substr(colon + 1))};
 }
 
+std::string parent_directory(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
 std::string shell_quote(std::string_view value) {
     std::string quoted = "'";
     for (char c : value) {

@@ -32,6 +32,9 @@ struct HostPort {
 // Splits "host:port", "[v6]:port" or a bare host at the last ':'.
 HostPort split_host_port(std::string_view text);
 
+// The directory of an absolute path: "/etc/haproxy" for "/etc/haproxy/x.cfg", "/" for "/x".
+std::string parent_directory(const std::string& path);
+
 // Quotes a value for a POSIX shell: 'it'\''s'.
 std::string shell_quote(std::string_view value);
 

@@ -8,15 +8,6 @@
 
 namespace lbdeploy::rollout {
 
-namespace {
-
-std::string directory_of(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
-}
-
-}  // namespace
-
 std::string to_text(const JournalEntry& entry) {
     nlohmann::json json{{"version", 1},
                         {"job", entry.job},
@@ -61,13 +52,13 @@ std::optional<JournalEntry> NodeJournal::read() {
 }
 
 void NodeJournal::stage(const JournalEntry& entry) {
-    session_.make_directory(directory_of(path_), 0700);
+    session_.make_directory(common::parent_directory(path_), 0700);
     session_.write_file(path_ + ".new", to_text(entry), 0600);
 }
 
 std::string NodeJournal::commit_command() const {
     return fmt::format("mv -f -- {} {} && sync -- {}", common::shell_quote(path_ + ".new"), common::shell_quote(path_),
-                       common::shell_quote(directory_of(path_)));
+                       common::shell_quote(common::parent_directory(path_)));
 }
 
 void NodeJournal::write(const JournalEntry& entry) {

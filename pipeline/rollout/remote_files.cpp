@@ -10,11 +10,6 @@ namespace lbdeploy::rollout {
 
 namespace {
 
-std::string parent_of(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
-}
-
 std::string owner_spec(const DesiredFile& file) {
     if (file.owner.empty() && file.group.empty()) return {};
     return file.group.empty() ? file.owner : fmt::format("{}:{}", file.owner, file.group);
@@ -46,11 +41,11 @@ RemoteFiles::RemoteFiles(transport::SshSession& session, std::string tag)
 
 std::string RemoteFiles::temporary_name(const std::string& dest) const {
     auto slash = dest.rfind('/');
-    return fmt::format("{}/.{}.lbdeploy-{}", parent_of(dest), dest.substr(slash + 1), tag_);
+    return fmt::format("{}/.{}.lbdeploy-{}", common::parent_directory(dest), dest.substr(slash + 1), tag_);
 }
 
 void RemoteFiles::make_parent_directories(const std::string& path) {
-    auto parent = parent_of(path);
+    auto parent = common::parent_directory(path);
     if (parent == "/" || session_.stat(parent)) return;
     make_parent_directories(parent);
     session_.make_directory(parent, 0755);
@@ -88,7 +83,7 @@ void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads, const st
             renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec), common::shell_quote(temporary));
         }
         renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary), common::shell_quote(upload.dest));
-        directories += " " + common::shell_quote(parent_of(upload.dest));
+        directories += " " + common::shell_quote(common::parent_directory(upload.dest));
     }
     // The contents were fsynced by SFTP; this makes the renames durable too
     // (sync(1) with operands fsyncs just those directories).

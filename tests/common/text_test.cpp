@@ -39,3 +39,8 @@ TEST_CASE("the zero SHA is all zeros and not empty") {
     CHECK_FALSE(is_zero_sha(""));
     CHECK_FALSE(is_zero_sha("0000000000000000000000000000000000000001"));
 }
+
+TEST_CASE("the parent directory of an absolute path") {
+    CHECK(parent_directory("/etc/haproxy/haproxy.cfg") == "/etc/haproxy");
+    CHECK(parent_directory("/journal.json") == "/");
+}
