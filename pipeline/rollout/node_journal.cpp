@@ -15,8 +15,7 @@ std::string to_text(const JournalEntry& entry) {
                         {"node", entry.node},
                         {"commit", entry.commit},
                         {"backup_directory", entry.backup_directory},
-                        {"services", entry.services},
-                        {"released_vip", entry.released_vip}};
+                        {"services", entry.services}};
     return json.dump(2) + "\n";
 }
 
@@ -34,7 +33,6 @@ JournalEntry parse_journal(const std::string& text, const std::string& where) {
         entry.commit = json.at("commit").get<std::string>();
         entry.backup_directory = json.at("backup_directory").get<std::string>();
         entry.services = json.at("services").get<std::vector<std::string>>();
-        entry.released_vip = json.at("released_vip").get<bool>();
         return entry;
     } catch (const nlohmann::json::exception& e) {
         throw JournalError(fmt::format("{}: the journal is unreadable ({}); look at it, then remove it by hand", where,

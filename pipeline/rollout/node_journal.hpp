@@ -30,7 +30,6 @@ struct JournalEntry {
     std::string commit;                 // what the job was deploying
     std::string backup_directory;       // its MANIFEST names the files and their "before" state; empty = none yet
     std::vector<std::string> services;  // to reload (and verify) once the files are back
-    bool released_vip = false;          // the VIP entry: this node's VIP was moved away by the job
 };
 
 std::string to_text(const JournalEntry& entry);

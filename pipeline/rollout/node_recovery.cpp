@@ -95,9 +95,6 @@ StepResult recover_files(const RecoveryContext& context, const NodeLink& node, c
     reporter.log(node.name(), "error",
                  fmt::format("job {} left {} unverified (deploying {:.12}, backup in {}): putting it back first",
                              entry.job, node.name(), entry.commit, entry.backup_directory));
-    if (entry.pair != context.pair.name) {
-        return StepResult::failure(fmt::format("the journal is pair {}'s, not {}'s", entry.pair, context.pair.name));
-    }
     if (auto put_back = put_back_files(context, node, entry); !put_back.passed()) return put_back;
     auto reloaded = reload_services(node, services_of(context, node, entry), reporter, context.waits,
                                     context.reload_timeout);
@@ -112,6 +109,12 @@ StepResult recover_files(const RecoveryContext& context, const NodeLink& node, c
 
 StepResult recover_node(const RecoveryContext& context, const NodeLink& node, const NodeLink& peer,
                         const NodeEntries& entries) {
+    for (const auto* entry : {&entries.files, &entries.vip}) {
+        if (*entry && (*entry)->pair != context.pair.name) {
+            return StepResult::failure(
+                fmt::format("the journal is pair {}'s, not {}'s", (*entry)->pair, context.pair.name));
+        }
+    }
     std::string done;
     if (entries.files) {
         auto files = recover_files(context, node, *entries.files);

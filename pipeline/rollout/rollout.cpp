@@ -59,8 +59,8 @@ struct Rollout::State {
     std::string tag;  // names backups and temporary files on the nodes
     std::size_t backup() const { return 1 - master; }
     const std::string& name(std::size_t index) const { return links[index].name(); }
-    JournalEntry journal(const std::string& pair, std::size_t index, bool vip_released = false) const {
-        return {request.job, pair, name(index), request.commit, {}, {}, vip_released};
+    JournalEntry journal(const std::string& pair, std::size_t index) const {
+        return {request.job, pair, name(index), request.commit, {}, {}};
     }
 };
 
@@ -257,7 +257,7 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
         // Before the VIP leaves: a deployer that dies now leaves a drained
         // node, and the journal is how the next job knows to give it back.
         NodeJournal vip(*master_link.session, NodeJournal::vip_path);
-        vip.stage(state.journal(pair_.name, state.master, true));
+        vip.stage(state.journal(pair_.name, state.master));
         auto released = failover.release(master_link, backup_link, vip.commit_command());
         if (!released.passed()) return released;
         auto checked = run_service_checks(pair_, backup_link, reporter_, state.waits);
