@@ -67,8 +67,7 @@ case_cancel_queued() {
     lab_config
     start_server
     local first second
-    lab_push_haproxy "cancel-a-$$" > /dev/null
-    expect_status 201 "first deploy" -X POST -H "Authorization: Bearer api-token-1" --data '{}' "$(URL /api/v1/pairs/lab/deploy)"
+    push_and_deploy "cancel-a-$$" "first deploy"
     first=$(created_id)
     wait_for 10 "job $first to run" job_state_is "$first" running
     expect_status 201 "a dry run behind it" -X POST -H "Authorization: Bearer api-token-1" --data '{"dry_run":true}' \
@@ -86,8 +85,7 @@ case_sse_resume() {
     lab_config
     start_server
     local job last
-    lab_push_haproxy "sse-$$" > /dev/null
-    expect_status 201 "deploy" -X POST -H "Authorization: Bearer api-token-1" --data '{}' "$(URL /api/v1/pairs/lab/deploy)"
+    push_and_deploy "sse-$$" "deploy"
     job=$(created_id)
     # Disconnect early, then resume from the last id received.
     curl -sN --max-time 1 "$(URL "/api/v1/jobs/$job/events")" > "$WORK/part1" || true
@@ -103,12 +101,10 @@ case_kill_and_restart() {
     lab_config
     start_server
     local running queued
-    lab_push_haproxy "kill-a-$$" > /dev/null
-    expect_status 201 "deploy" -X POST -H "Authorization: Bearer api-token-1" --data '{}' "$(URL /api/v1/pairs/lab/deploy)"
+    push_and_deploy "kill-a-$$" "deploy"
     running=$(created_id)
     wait_for 10 "job $running to run" job_state_is "$running" running
-    lab_push_haproxy "kill-b-$$" > /dev/null
-    expect_status 201 "a second deploy" -X POST -H "Authorization: Bearer api-token-1" --data '{}' "$(URL /api/v1/pairs/lab/deploy)"
+    push_and_deploy "kill-b-$$" "a second deploy"
     queued=$(created_id)
     sleep 0.5
     kill -KILL "$SERVER_PID"
@@ -129,8 +125,7 @@ case_graceful_shutdown() {
     lab_config
     start_server
     local job start elapsed
-    lab_push_haproxy "drain-$$" > /dev/null
-    expect_status 201 "deploy" -X POST -H "Authorization: Bearer api-token-1" --data '{}' "$(URL /api/v1/pairs/lab/deploy)"
+    push_and_deploy "drain-$$" "deploy"
     job=$(created_id)
     wait_for 20 "lb2's install" sql_is "SELECT count(*) FROM steps WHERE job_id = $job AND node = 'lb2' AND name = 'install'" 1
     start=$(now_ms)
