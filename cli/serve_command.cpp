@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <functional>
 #include <ostream>
 #include <thread>
@@ -112,7 +113,15 @@ void drain_on_signal(boost::asio::signal_set& signals, Draining draining) {
         });
         draining.stopper = std::thread([draining] {
             auto left = draining.worker.stop(draining.grace);
-            for (auto id : left) draining.log.write("job.left_running", {{"job", std::to_string(id)}});
+            if (!left.empty()) {
+                // Their threads still use the store, the config and the
+                // worker: nothing may be destroyed under them. The next start
+                // marks the jobs interrupted and recovers their pairs.
+                for (auto id : left) draining.log.write("job.left_running", {{"job", std::to_string(id)}});
+                draining.log.write("server.stopped", {{"jobs_left_running", std::to_string(left.size())}});
+                std::fflush(nullptr);
+                ::_exit(1);
+            }
             draining.io.stop();
         });
     });
@@ -149,7 +158,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     server::Router router;
     server::add_routes(router, context);
     server::EventStreamer events(db);
-    server::HttpServer http(io, router, events, limits_of(config.server));
+    server::HttpServer http(io, router, events, limits_of(config.server), &log);
     auto endpoint = http.listen(listen);
     worker.start();
     auto url = fmt::format("http://{}:{}", endpoint.address().to_string(), endpoint.port());

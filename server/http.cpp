@@ -27,6 +27,49 @@ int hex_value(char c) {
     return -1;
 }
 
+// RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF.
+bool well_formed_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto lead = static_cast<unsigned char>(text[i]);
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+        if (length == 0 || lead > 0xF4 || i + length > text.size()) return false;
+        auto second = static_cast<unsigned char>(text[i + 1]);
+        unsigned char low = 0x80, high = 0xBF;
+        if (lead == 0xE0) low = 0xA0;
+        if (lead == 0xED) high = 0x9F;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F;
+        if (second < low || second > high) return false;
+        for (std::size_t k = 2; k < length; ++k) {
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+// What the handlers may rely on: every decoded path segment, query key and
+// value, and every header value is UTF-8, so no reply can fail to serialise
+// what a client sent and no client text reaches the store undecodable.
+const char* undecodable_part(const Request& request, const std::vector<std::string>& segments,
+                             const std::map<std::string, std::string>& query) {
+    for (const auto& segment : segments) {
+        if (!well_formed_utf8(segment)) return "the path is not UTF-8 once percent-decoded";
+    }
+    for (const auto& [key, value] : query) {
+        if (!well_formed_utf8(key) || !well_formed_utf8(value)) return "the query is not UTF-8 once percent-decoded";
+    }
+    for (const auto& field : request) {
+        if (!well_formed_utf8({field.value().data(), field.value().size()})) return "a header value is not UTF-8";
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 std::string percent_decode(std::string_view text) {
@@ -92,6 +135,11 @@ boost::asio::awaitable<Reply> Router::dispatch(const Request& request) const {
     std::string_view target(request.target().data(), request.target().size());
     auto question = target.find('?');
     auto segments = split_path(target.substr(0, question));
+    auto query = question == std::string_view::npos ? std::map<std::string, std::string>{}
+                                                    : parse_query(target.substr(question + 1));
+    if (const char* problem = undecodable_part(request, segments, query)) {
+        co_return error_reply(request, http::status::bad_request, problem);
+    }
     bool path_known = false;
     for (const auto& route : routes_) {
         if (route.segments.size() != segments.size()) continue;
@@ -108,7 +156,7 @@ boost::asio::awaitable<Reply> Router::dispatch(const Request& request) const {
         if (!matches) continue;
         path_known = true;
         if (route.method != request.method()) continue;
-        if (question != std::string_view::npos) match.query = parse_query(target.substr(question + 1));
+        match.query = query;
         co_return co_await route.handler(request, match);
     }
     if (path_known) co_return error_reply(request, http::status::method_not_allowed, "method not allowed here");

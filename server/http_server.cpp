@@ -8,7 +8,9 @@
 #include <boost/beast/core.hpp>
 
 #include <iostream>
+#include <stdexcept>
 
+#include "common/event_log.hpp"
 #include "common/text.hpp"
 
 namespace lbdeploy::server {
@@ -21,10 +23,11 @@ namespace {
 
 tcp::endpoint parse_endpoint(const std::string& host_port) {
     auto [host, port] = common::split_host_port(host_port);
-    // Kept as it was: std::stoi reads the port before the host is parsed, and a
-    // text without ':' is read whole as the port ("127.0.0.1" -> 127.0.0.1:127).
-    auto number = static_cast<unsigned short>(std::stoi(host_port.find(':') == std::string::npos ? host_port : port));
-    return {asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host), number};
+    auto number = common::parse_integer<unsigned short>(port);
+    if (host.empty() || !number) {
+        throw std::invalid_argument("listen address '" + host_port + "' is not HOST:PORT (port 0 to 65535)");
+    }
+    return {asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host), *number};
 }
 
 Request bare_request(unsigned version) {
@@ -36,8 +39,9 @@ Request bare_request(unsigned version) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, const Router& router, EventStreamer& events, HttpLimits limits)
-    : io_(io), router_(router), events_(events), limits_(limits), acceptor_(io) {}
+HttpServer::HttpServer(asio::io_context& io, const Router& router, EventStreamer& events, HttpLimits limits,
+                       common::EventLog* log)
+    : io_(io), router_(router), events_(events), limits_(limits), log_(log), acceptor_(io) {}
 
 tcp::endpoint HttpServer::listen(const std::string& host_port) {
     auto endpoint = parse_endpoint(host_port);
@@ -67,7 +71,33 @@ asio::awaitable<void> HttpServer::accept_loop() {
     }
 }
 
+asio::awaitable<Reply> HttpServer::dispatch(const Request& request) {
+    std::string failure;
+    try {
+        co_return co_await router_.dispatch(request);
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    // The request boundary of the error rule: a handler that throws (a
+    // storage fault, a bug) still gets its client a reply, and the operator a
+    // line. The reply names no detail, which may be anything.
+    if (log_) log_->write("http.error", {{"method", std::string(request.method_string())},
+                                         {"target", std::string(request.target())}, {"error", failure}});
+    co_return error_reply(request, http::status::internal_server_error,
+                          "internal error; the server log has it as http.error");
+}
+
 asio::awaitable<void> HttpServer::session(tcp::socket socket) {
+    try {
+        co_await serve_connection(std::move(socket));
+    } catch (const std::exception& e) {
+        // Only the stream's own machinery can get here (a reply was already
+        // being written or streamed); the connection is lost, the server is not.
+        if (log_) log_->write("http.connection_error", {{"error", e.what()}});
+    }
+}
+
+asio::awaitable<void> HttpServer::serve_connection(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     bool first = true;
@@ -94,7 +124,7 @@ asio::awaitable<void> HttpServer::session(tcp::socket socket) {
         } else if (body_error) {
             break;
         } else {
-            reply = co_await router_.dispatch(parser.get());
+            reply = co_await dispatch(parser.get());
         }
         if (auto* stream_reply = std::get_if<EventStreamReply>(&reply)) {
             co_await events_.run(stream, parser.get(), *stream_reply);

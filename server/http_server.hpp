@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <string>
 
+#include "common/event_log.hpp"
 #include "server/event_stream.hpp"
 #include "server/http.hpp"
 
@@ -27,10 +28,13 @@ struct HttpLimits {
 
 class HttpServer {
 public:
-    HttpServer(boost::asio::io_context& io, const Router& router, EventStreamer& events, HttpLimits limits);
+    // `log` (may be null) gets http.error for a handler that threw.
+    HttpServer(boost::asio::io_context& io, const Router& router, EventStreamer& events, HttpLimits limits,
+               common::EventLog* log = nullptr);
 
     // Binds "host:port" (port 0: any free port) and starts accepting.
-    // Throws boost::system::system_error when the address cannot be bound.
+    // Throws std::invalid_argument for a text that is not HOST:PORT and
+    // boost::system::system_error when the address cannot be bound.
     boost::asio::ip::tcp::endpoint listen(const std::string& host_port);
     // Stops accepting; connections already open finish their request.
     void stop_accepting();
@@ -38,11 +42,14 @@ public:
 private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<Reply> dispatch(const Request& request);
 
     boost::asio::io_context& io_;
     const Router& router_;
     EventStreamer& events_;
     HttpLimits limits_;
+    common::EventLog* log_;
     boost::asio::ip::tcp::acceptor acceptor_;
 };
 

@@ -20,6 +20,15 @@ namespace {
 // A job claimed by another process (a CLI deploy) or queued by the API is
 // found at the latest after this.
 constexpr auto poll_interval = std::chrono::milliseconds(500);
+// After a storage fault (the disk full, the database locked past its timeout)
+// a thread waits before it tries again, doubling up to the cap: the service
+// keeps answering and picks up again when the store does.
+constexpr auto first_backoff = std::chrono::milliseconds(250);
+constexpr auto max_backoff = std::chrono::milliseconds(8000);
+
+std::chrono::milliseconds next_backoff(std::chrono::milliseconds current) {
+    return current == std::chrono::milliseconds(0) ? first_backoff : std::min(current * 2, max_backoff);
+}
 
 }  // namespace
 
@@ -27,7 +36,24 @@ Worker::Worker(const config::Config& config, std::filesystem::path store, JobLis
     : config_(config), store_(std::move(store)), listener_(std::move(listener)), log_(log) {}
 
 Worker::~Worker() {
-    stop(std::chrono::milliseconds(0));
+    // Never destroys what a job thread still uses: every rollout is asked to
+    // stop and is waited for, however long its way to a safe point takes.
+    try {
+        request_stop();
+    } catch (const std::exception& e) {
+        report("worker.stop_error", e.what());
+    }
+    for (auto& thread : threads_) {
+        if (thread.joinable()) thread.join();
+    }
+}
+
+void Worker::report(std::string_view event, const std::string& error) noexcept {
+    if (!log_) return;
+    try {
+        log_->write(event, {{"error", error}});
+    } catch (...) {  // nothing is left to tell when the log itself fails
+    }
 }
 
 void Worker::start() {
@@ -52,7 +78,7 @@ void Worker::wake() {
     jobs_changed_.notify_all();
 }
 
-std::vector<storage::JobId> Worker::stop(std::chrono::milliseconds grace) {
+std::set<storage::JobId> Worker::request_stop() {
     std::set<storage::JobId> running;
     {
         std::lock_guard lock(mutex_);
@@ -66,23 +92,49 @@ std::vector<storage::JobId> Worker::stop(std::chrono::milliseconds grace) {
         auto db = storage::open_store(store_);
         for (auto id : running) storage::JobStore(db).cancel(id);
     }
+    return running;
+}
+
+std::vector<storage::JobId> Worker::stop(std::chrono::milliseconds grace) {
+    try {
+        request_stop();
+    } catch (const std::exception& e) {
+        report("worker.stop_error", e.what());  // the jobs are not cancelled; they run on to their end
+    }
     std::unique_lock lock(mutex_);
     jobs_changed_.wait_for(lock, grace, [this] { return running_.empty(); });
     std::vector<storage::JobId> left(running_.begin(), running_.end());
     lock.unlock();
+    if (!left.empty()) return left;  // their threads still run: see the header
     for (auto& thread : threads_) {
-        // A rollout past its grace keeps its thread; the process exits around it.
-        if (left.empty()) thread.join(); else thread.detach();
+        if (thread.joinable()) thread.join();
     }
     threads_.clear();
     return left;
 }
 
 void Worker::run_jobs() {
+    std::chrono::milliseconds backoff{0};
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        try {
+            serve_jobs(lock);
+            return;
+        } catch (const std::exception& e) {
+            backoff = next_backoff(backoff);
+            report("worker.storage_error", e.what());
+        }
+        if (!lock.owns_lock()) lock.lock();
+        jobs_changed_.wait_for(lock, backoff, [this] { return stopping_; });
+    }
+}
+
+void Worker::serve_jobs(std::unique_lock<std::mutex>& lock) {
     auto db = storage::open_store(store_);
     storage::JobStore jobs(db);
     const auto owner = common::this_process_identity();
-    std::unique_lock lock(mutex_);
+    lock.lock();
     while (!stopping_) {
         lock.unlock();
         auto job = jobs.claim(config_.server.max_parallel_pairs, owner);
@@ -93,11 +145,19 @@ void Worker::run_jobs() {
         }
         running_.insert(job->id);
         lock.unlock();
-        run_one(db, *job);
+        try {
+            run_one(db, *job);
+        } catch (const std::exception& e) {
+            // run_job() records every rollout's end; what escapes it is the
+            // store failing under it. The job is then left as the store has
+            // it and the owner check of the next start settles it.
+            report("worker.job_error", fmt::format("job {}: {}", job->id, e.what()));
+        }
         lock.lock();
         running_.erase(job->id);
         jobs_changed_.notify_all();  // a stop() may be waiting; another pair may be claimable
     }
+    lock.unlock();
 }
 
 void Worker::run_one(storage::Database& db, const storage::Job& job) {
@@ -121,8 +181,25 @@ void Worker::run_one(storage::Database& db, const storage::Job& job) {
 }
 
 void Worker::run_planner() {
-    auto db = storage::open_store(store_);
+    std::chrono::milliseconds backoff{0};
     std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        try {
+            plan_deliveries(lock);
+            return;
+        } catch (const std::exception& e) {
+            backoff = next_backoff(backoff);
+            report("worker.storage_error", e.what());
+        }
+        if (!lock.owns_lock()) lock.lock();
+        deliveries_changed_.wait_for(lock, backoff, [this] { return stopping_; });
+    }
+}
+
+void Worker::plan_deliveries(std::unique_lock<std::mutex>& lock) {
+    auto db = storage::open_store(store_);
+    lock.lock();
     while (!stopping_) {
         if (deliveries_.empty()) {
             deliveries_changed_.wait(lock, [this] { return stopping_ || !deliveries_.empty(); });
@@ -133,9 +210,18 @@ void Worker::run_planner() {
         std::vector<std::int64_t> batch(deliveries_.begin(), deliveries_.end());
         deliveries_.clear();
         lock.unlock();
-        plan_batch(db, batch);
+        try {
+            plan_batch(db, batch);
+        } catch (...) {
+            // Not recorded: the batch waits for the store to come back.
+            lock.lock();
+            deliveries_.insert(deliveries_.begin(), batch.begin(), batch.end());
+            lock.unlock();
+            throw;
+        }
         lock.lock();
     }
+    lock.unlock();
 }
 
 void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch) {

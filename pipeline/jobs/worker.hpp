@@ -32,9 +32,11 @@ public:
     using JobListener = std::function<void(const storage::Job&)>;
 
     // `log` (may be null) gets job.started, job.finished, delivery.planned and
-    // delivery.failed events.
+    // delivery.failed events, and worker.storage_error when a thread's store
+    // fails (the thread backs off and tries again; the service goes on).
     Worker(const config::Config& config, std::filesystem::path store, JobListener listener = {},
            common::EventLog* log = nullptr);
+    // Cancels what runs and waits for every thread. Never throws.
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -47,12 +49,20 @@ public:
     void wake();
     // Stops claiming and planning, asks the running jobs to cancel at their
     // next safe point and waits up to `grace` for them. Returns the jobs still
-    // running then (they become `interrupted` at the next start).
+    // running then. Their threads still use the Worker and what it was given:
+    // the caller must then end the process without destroying them (the jobs
+    // become `interrupted` at the next start, and their pairs are recovered).
     std::vector<storage::JobId> stop(std::chrono::milliseconds grace);
 
 private:
+    // Thread bodies: each retries its loop after a storage fault.
     void run_jobs();
     void run_planner();
+    void serve_jobs(std::unique_lock<std::mutex>& lock);
+    void plan_deliveries(std::unique_lock<std::mutex>& lock);
+    // Marks the Worker stopping and cancels the running jobs; returns them.
+    std::set<storage::JobId> request_stop();
+    void report(std::string_view event, const std::string& error) noexcept;
     void run_one(storage::Database& db, const storage::Job& job);
     // Plans every delivery of a burst, with one fetch per repository.
     void plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch);

@@ -51,8 +51,12 @@ void SshSession::Impl::pump(ssh_channel channel, StreamCollector& out, StreamCol
                 got_data = true;
             }
         }
-        last_activity = Clock::now();
-        if (got_data) continue;
+        // Only traffic counts: a quiet command (a long validate, a sleep)
+        // is exactly when a NAT or firewall would drop the idle connection.
+        if (got_data) {
+            last_activity = Clock::now();
+            continue;
+        }
         if (ssh_channel_is_eof(channel) != 0) return;
         if (Clock::now() >= deadline) {
             timed_out = true;
