@@ -36,6 +36,7 @@ struct GitlabSettings {
     std::filesystem::path webhook_token_file;  // empty = no gitlab section: webhooks refused
     std::string api_url;                       // optional, for commit statuses
     std::filesystem::path api_token_file;      // set if and only if api_url is set
+    bool allow_insecure_transport = false;     // an http:// api_url to a host other than loopback
     bool operator==(const GitlabSettings&) const = default;
 };
 
@@ -59,6 +60,7 @@ struct Repository {
     std::string ref;       // pinned ref for a dependency; empty = head of `branch`
     std::filesystem::path token_file;     // https token (GitLab deploy token or PAT)
     std::filesystem::path ssh_key_file;   // key for ssh:// URLs
+    bool allow_insecure_transport = false;  // token_file over http:// or git:// to a host other than loopback
     bool operator==(const Repository&) const = default;
 };
 

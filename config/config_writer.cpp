@@ -34,6 +34,7 @@ void write_auth_and_gitlab(YAML::Emitter& out, const AuthSettings& auth, const G
         out << YAML::Key << "api_url" << YAML::Value << gitlab.api_url;
         out << YAML::Key << "api_token_file" << YAML::Value << gitlab.api_token_file.string();
     }
+    if (gitlab.allow_insecure_transport) out << YAML::Key << "allow_insecure_transport" << YAML::Value << true;
     out << YAML::EndMap;
 }
 
@@ -61,6 +62,7 @@ void write_repositories(YAML::Emitter& out, const std::vector<Repository>& repos
         if (!repository.ssh_key_file.empty()) {
             out << YAML::Key << "ssh_key_file" << YAML::Value << repository.ssh_key_file.string();
         }
+        if (repository.allow_insecure_transport) out << YAML::Key << "allow_insecure_transport" << YAML::Value << true;
         out << YAML::EndMap;
     }
     out << YAML::EndMap;

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "common/text.hpp"
 #include "config/values.hpp"
 
 namespace lbdeploy::config {
@@ -35,6 +36,21 @@ bool is_supported_url(const std::string& url) {
     return url.starts_with("/") || std::regex_match(url, scp_like);
 }
 
+// http:// and git:// to anything but this machine: a token on that wire is
+// readable by everyone on the path.
+bool sends_in_clear(const std::string& url) {
+    std::string_view rest;
+    for (std::string_view scheme : {"http://", "git://"}) {
+        if (url.starts_with(scheme)) rest = std::string_view(url).substr(scheme.size());
+    }
+    if (rest.empty()) return false;
+    auto authority = rest.substr(0, rest.find('/'));
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+    auto host = common::split_host_port(authority).host;
+    bool loopback = host == "localhost" || host == "::1" || host.starts_with("127.");
+    return !loopback;
+}
+
 void load_repository(YamlMap map, const std::string& name, Repository& out) {
     out.name = name;
     check_name(map, "repository", name);
@@ -55,6 +71,12 @@ void load_repository(YamlMap map, const std::string& name, Repository& out) {
     }
     map.read_file_path("token_file", out.token_file);
     map.read_file_path("ssh_key_file", out.ssh_key_file);
+    map.read("allow_insecure_transport", out.allow_insecure_transport);
+    if (!out.token_file.empty() && !out.allow_insecure_transport && sends_in_clear(out.url)) {
+        map.error_at("url", fmt::format("\"{}\" would send the token of \"token_file\" in clear text; use https:// "
+                                        "(or, on a network you trust, set \"allow_insecure_transport: true\")",
+                                        out.url));
+    }
     map.finish();
 }
 
@@ -90,6 +112,12 @@ void load_gitlab(YamlMap map, GitlabSettings& out) {
     bool has_token = map.read_file_path("api_token_file", out.api_token_file);
     if (has_url && !out.api_url.starts_with("https://") && !out.api_url.starts_with("http://")) {
         map.error_at("api_url", "expected an http:// or https:// URL");
+    }
+    map.read("allow_insecure_transport", out.allow_insecure_transport);
+    if (has_url && has_token && !out.allow_insecure_transport && sends_in_clear(out.api_url)) {
+        map.error_at("api_url", fmt::format("\"{}\" would send the API token in clear text; use https:// "
+                                            "(or, on a network you trust, set \"allow_insecure_transport: true\")",
+                                            out.api_url));
     }
     if (has_url != has_token) {
         map.sink().error(map.mark(), map.path(),

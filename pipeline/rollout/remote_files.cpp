@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <random>
+
 #include "common/sha256.hpp"
 #include "common/text.hpp"
 #include "pipeline/rollout/step.hpp"
@@ -30,6 +33,14 @@ std::vector<FileChange> find_changes(transport::SshSession& session, const NodeP
             change.content_changed = change.before_sha256 != desired.sha256;
             bool mode_differs = desired.mode && *desired.mode != change.before->stat.mode;
             if (!change.content_changed && !mode_differs) continue;
+            // Found before anything is backed up or written: a link at a
+            // managed path means someone points it elsewhere. rename(2) would
+            // replace the link, not follow it, and the other file would
+            // silently stop being what the service reads. Say so instead.
+            if (auto link = session.link_stat(desired.dest); link && link->is_symlink) {
+                throw transport::SshError(fmt::format("{}: {} is a symbolic link; lbdeploy manages regular files only",
+                                                      session.host(), desired.dest));
+            }
         }
         changes.push_back(std::move(change));
     }
@@ -40,8 +51,12 @@ RemoteFiles::RemoteFiles(transport::SshSession& session, std::string tag)
     : session_(session), tag_(std::move(tag)), backup_directory_("/var/backups/lbdeploy/" + tag_) {}
 
 std::string RemoteFiles::temporary_name(const std::string& dest) const {
+    // Unguessable, so nobody on the node can plant a link under the name
+    // first; write_new_file() refuses it even then.
+    std::random_device random;
+    auto nonce = (static_cast<std::uint64_t>(random()) << 32) | random();
     auto slash = dest.rfind('/');
-    return fmt::format("{}/.{}.lbdeploy-{}", common::parent_directory(dest), dest.substr(slash + 1), tag_);
+    return fmt::format("{}/.{}.lbdeploy-{}-{:016x}", common::parent_directory(dest), dest.substr(slash + 1), tag_, nonce);
 }
 
 void RemoteFiles::make_parent_directories(const std::string& path) {
@@ -70,27 +85,42 @@ void RemoteFiles::back_up(const std::vector<FileChange>& changes) {
     session_.write_file(backup_directory_ + "/MANIFEST", manifest, 0600);
 }
 
+void RemoteFiles::remove_quietly(const std::vector<std::string>& paths) noexcept {
+    for (const auto& path : paths) {
+        try {
+            session_.remove_file(path);
+        } catch (const std::exception&) {  // the session is gone; the step's own error is what matters
+        }
+    }
+}
+
 void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads, const std::string& first) {
     if (uploads.empty()) return;
     std::string renames = first.empty() ? std::string() : first + " && ";
     std::string directories;
-    for (const auto& upload : uploads) {
-        auto temporary = temporary_name(upload.dest);
-        make_parent_directories(upload.dest);
-        session_.write_file(temporary, *upload.content, upload.mode);
-        if (upload.uid_gid) session_.set_owner(temporary, upload.uid_gid->first, upload.uid_gid->second);
-        if (!upload.owner_spec.empty()) {
-            renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec), common::shell_quote(temporary));
+    std::vector<std::string> temporaries;
+    try {
+        for (const auto& upload : uploads) {
+            const auto& temporary = temporaries.emplace_back(temporary_name(upload.dest));
+            make_parent_directories(upload.dest);
+            session_.write_new_file(temporary, *upload.content, upload.mode);
+            if (upload.uid_gid) session_.set_owner(temporary, upload.uid_gid->first, upload.uid_gid->second);
+            if (!upload.owner_spec.empty()) {
+                renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec), common::shell_quote(temporary));
+            }
+            renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary), common::shell_quote(upload.dest));
+            directories += " " + common::shell_quote(common::parent_directory(upload.dest));
         }
-        renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary), common::shell_quote(upload.dest));
-        directories += " " + common::shell_quote(common::parent_directory(upload.dest));
+    } catch (...) {
+        remove_quietly(temporaries);  // nothing of this step may stay behind on the node
+        throw;
     }
     // The contents were fsynced by SFTP; this makes the renames durable too
     // (sync(1) with operands fsyncs just those directories).
     renames += "sync --" + directories;
     auto result = session_.run(renames);
     if (!result.succeeded()) {
-        for (const auto& upload : uploads) session_.remove_file(temporary_name(upload.dest));
+        remove_quietly(temporaries);
         throw transport::SshError(fmt::format("{}: installing the files failed: {}", session_.host(),
                                    describe_failure("mv", result)));
     }

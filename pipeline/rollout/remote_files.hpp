@@ -58,6 +58,7 @@ private:
     void upload_and_rename(const std::vector<Upload>& uploads, const std::string& first = {});
     void make_parent_directories(const std::string& path);
     std::string temporary_name(const std::string& dest) const;
+    void remove_quietly(const std::vector<std::string>& paths) noexcept;
 
     transport::SshSession& session_;
     std::string tag_;

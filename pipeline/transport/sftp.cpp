@@ -45,21 +45,45 @@ std::optional<RemoteFile> SshSession::read_file(const std::string& path) {
     return result;
 }
 
-void SshSession::write_file(const std::string& path, std::string_view content, unsigned mode) {
-    auto sftp = impl_->sftp_handle();
-    SftpFilePtr file(sftp_open(sftp, path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, static_cast<mode_t>(mode)));
-    if (!file) impl_->fail_sftp("cannot create", path);
+std::optional<RemoteStat> SshSession::link_stat(const std::string& path) {
+    AttributesPtr attributes(sftp_lstat(impl_->sftp_handle(), path.c_str()));
+    if (!attributes) {
+        if (impl_->sftp_missing()) return std::nullopt;
+        impl_->fail_sftp("cannot stat", path);
+    }
+    return RemoteStat{attributes->permissions & 07777u, attributes->uid, attributes->gid,
+                      attributes->type == SSH_FILEXFER_TYPE_DIRECTORY,
+                      attributes->type == SSH_FILEXFER_TYPE_SYMLINK};
+}
+
+void SshSession::Impl::write_whole_file(const std::string& path, std::string_view content, unsigned mode, int flags) {
+    auto handle = sftp_handle();
+    SftpFilePtr file(sftp_open(handle, path.c_str(), O_WRONLY | O_CREAT | flags, static_cast<mode_t>(mode)));
+    if (!file) fail_sftp((flags & O_EXCL) != 0 ? "cannot create (it exists, or is a link)" : "cannot create", path);
     while (!content.empty()) {
         auto chunk = content.substr(0, transfer_chunk);
         auto n = sftp_write(file.get(), chunk.data(), chunk.size());
-        if (n <= 0) impl_->fail_sftp("cannot write", path);
+        if (n <= 0) fail_sftp("cannot write", path);
         content.remove_prefix(static_cast<std::size_t>(n));
     }
-    if (sftp_extension_supported(sftp, "fsync@openssh.com", "1") != 0 && sftp_fsync(file.get()) != 0) {
-        impl_->fail_sftp("cannot fsync", path);
+    if (sftp_extension_supported(handle, "fsync@openssh.com", "1") != 0 && sftp_fsync(file.get()) != 0) {
+        fail_sftp("cannot fsync", path);
     }
-    if (sftp_close(file.release()) != 0) impl_->fail_sftp("cannot close", path);
-    if (sftp_chmod(sftp, path.c_str(), static_cast<mode_t>(mode)) != 0) impl_->fail_sftp("cannot chmod", path);
+    if (sftp_close(file.release()) != 0) fail_sftp("cannot close", path);
+}
+
+void SshSession::write_file(const std::string& path, std::string_view content, unsigned mode) {
+    impl_->write_whole_file(path, content, mode, O_TRUNC);
+    if (sftp_chmod(impl_->sftp_handle(), path.c_str(), static_cast<mode_t>(mode)) != 0) impl_->fail_sftp("cannot chmod", path);
+}
+
+void SshSession::write_new_file(const std::string& path, std::string_view content, unsigned mode) {
+    impl_->write_whole_file(path, content, mode, O_EXCL);
+    auto written = link_stat(path);
+    if (!written || written->is_symlink || written->is_directory) {
+        throw SshError(fmt::format("{}: {} was replaced while it was written; refusing to use it", impl_->target.host, path));
+    }
+    if (sftp_chmod(impl_->sftp_handle(), path.c_str(), static_cast<mode_t>(mode)) != 0) impl_->fail_sftp("cannot chmod", path);
 }
 
 void SshSession::set_owner(const std::string& path, unsigned uid, unsigned gid) {

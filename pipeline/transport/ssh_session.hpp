@@ -67,6 +67,7 @@ struct RemoteStat {
     unsigned uid = 0;
     unsigned gid = 0;
     bool is_directory = false;
+    bool is_symlink = false;  // only from link_stat(); stat() follows links
 };
 
 struct RemoteFile {
@@ -95,10 +96,17 @@ public:
 
     // SFTP. Paths are absolute. read/stat return nullopt when the path does not exist.
     std::optional<RemoteStat> stat(const std::string& path);
+    std::optional<RemoteStat> link_stat(const std::string& path);  // the link itself, not its target
     std::optional<RemoteFile> read_file(const std::string& path);
     // Creates or truncates, writes, fsyncs (when the server offers it) and
     // closes; then sets `mode` exactly (the server's umask does not apply).
     void write_file(const std::string& path, std::string_view content, unsigned mode);
+    // The same for a file that must not exist yet (a temporary name): created
+    // exclusively, so an existing file or a planted symlink fails the call
+    // instead of being written through; before the mode is set by path, the
+    // path is checked to be still the regular file written. (libssh 0.10 has
+    // no fsetstat, so mode and owner cannot be set on the open handle.)
+    void write_new_file(const std::string& path, std::string_view content, unsigned mode);
     void set_owner(const std::string& path, unsigned uid, unsigned gid);
     void make_directory(const std::string& path, unsigned mode);  // one level; existing is fine
     void remove_file(const std::string& path);                     // missing is fine

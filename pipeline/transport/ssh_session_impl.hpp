@@ -107,6 +107,9 @@ struct SshSession::Impl {
         throw SshError(fmt::format("{}: {} {}: SFTP error {} ({})", target.host, what, path, code, error_text()));
     }
 
+    // Opens with O_WRONLY | O_CREAT | `flags`, writes, fsyncs, closes.
+    void write_whole_file(const std::string& path, std::string_view content, unsigned mode, int flags);
+
     bool sftp_missing() const { return sftp && sftp_get_error(sftp.get()) == SSH_FX_NO_SUCH_FILE; }
 
     void keep_alive_if_idle() {
