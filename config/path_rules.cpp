@@ -3,27 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <algorithm>
-#include <filesystem>
+#include "config/destination.hpp"
 
 namespace lbdeploy::config {
-
-namespace {
-
-bool has_dot_dot(const std::string& path) {
-    return std::ranges::any_of(std::filesystem::path(path), [](const auto& part) { return part == ".."; });
-}
-
-bool is_below(const std::string& dest, const std::string& root) {
-    auto prefix = root.ends_with('/') ? root : root + "/";
-    return dest.starts_with(prefix);
-}
-
-}  // namespace
-
-bool is_clean_absolute_path(const std::string& path) {
-    return path.starts_with('/') && !has_dot_dot(path) && path.find("//") == std::string::npos;
-}
 
 bool has_glob(const std::string& path) { return path.find_first_of("*?[") != std::string::npos; }
 
@@ -48,8 +30,7 @@ bool check_destination(DiagnosticSink& sink, const YAML::Mark& mark, const std::
         sink.error(mark, key_path, fmt::format("destination \"{}\" must be an absolute path", dest));
     } else if (!is_clean_absolute_path(dest)) {
         sink.error(mark, key_path, fmt::format("destination \"{}\" must not contain \"..\" or \"//\"", dest));
-    } else if (std::none_of(allowed_paths.begin(), allowed_paths.end(),
-                            [&](const std::string& root) { return is_below(dest, root); })) {
+    } else if (!is_allowed_destination(dest, allowed_paths)) {
         sink.error(mark, key_path,
                    fmt::format("destination \"{}\" is outside the pair's allowed_paths ({})", dest,
                                fmt::join(allowed_paths, ", ")));

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "config/destination.hpp"
 #include "config/yaml_map.hpp"
 
 namespace lbdeploy::config {
 
-bool is_clean_absolute_path(const std::string& path);
 bool has_glob(const std::string& path);
 
 // Both return true when the path is acceptable.

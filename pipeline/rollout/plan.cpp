@@ -3,11 +3,13 @@
 #include <fnmatch.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <map>
 
 #include "common/sha256.hpp"
+#include "config/destination.hpp"
 #include "pipeline/rollout/placeholders.hpp"
 
 namespace lbdeploy::rollout {
@@ -34,9 +36,15 @@ public:
 
     void add(const SourceFiles& source, const transport::TreeFile& file, const std::string& dest,
              const config::FileSpec* spec, const std::string& service) {
+        auto where = fmt::format("{}:{}@{:.8}", source.repository, join(source.base, file.path), source.commit);
+        if (!config::is_allowed_destination(dest, pair_.allowed_paths)) {
+            errors_.push_back(fmt::format("{}: {} would go to {}, which is not a clean path below the pair's "
+                                          "allowed_paths ({})",
+                                          node_.name, where, dest, fmt::join(pair_.allowed_paths, ", ")));
+            return;
+        }
         auto [it, inserted] = files_.try_emplace(dest);
         DesiredFile& desired = it->second;
-        auto where = fmt::format("{}:{}@{:.8}", source.repository, join(source.base, file.path), source.commit);
         if (!inserted && desired.source != where) {
             errors_.push_back(fmt::format("{}: {} comes from both {} and {}", node_.name, dest, desired.source, where));
             return;

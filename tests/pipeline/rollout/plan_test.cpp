@@ -105,3 +105,18 @@ TEST_CASE("changed paths map to the pairs they affect") {
     CHECK(affected_pairs(config, "pinned", {"tools/check.sh"}).empty());
     CHECK(affected_pairs(config, "unknown", {"dmz/filesystem/x"}).empty());
 }
+
+TEST_CASE("a tree entry that climbs out of the dependency's destination is a planning error, per node") {
+    // git accepts such trees when they are made by hand (git hash-object
+    // --literally, mktree); the configuration's own dest was allowed.
+    auto config = lbdeploy::testing::pipeline_test_config();
+    auto source = dmz_source();
+    source.dependencies[0].files.push_back({"../../../root/.ssh/authorized_keys", "ssh-ed25519 AAAA\n", false});
+    auto plan = build_plan(*config.find_pair("dmz"), source);
+    REQUIRE(plan.errors.size() == 2);  // lb1 and lb2
+    CHECK(plan.errors[0].find("root/.ssh/authorized_keys, which is not a clean path below the pair's allowed_paths") !=
+          std::string::npos);
+    for (const auto& node : plan.nodes) {
+        for (const auto& file : node.files) CHECK(file.dest.find("..") == std::string::npos);
+    }
+}
