@@ -53,6 +53,24 @@ std::vector<Delivery> DeliveryStore::unplanned() {
     return deliveries;
 }
 
+void DeliveryStore::mark_planning(const std::vector<std::int64_t>& ids) {
+    Transaction transaction(db_);
+    for (auto id : ids) {
+        db_.prepare("UPDATE deliveries SET outcome = 'planning' WHERE id = ?1 AND outcome = 'received'").bind_all(id).run();
+    }
+    transaction.commit();
+}
+
+std::vector<std::int64_t> DeliveryStore::fail_abandoned_planning(const std::string& detail) {
+    Transaction transaction(db_);
+    std::vector<std::int64_t> ids;
+    auto query = db_.prepare("SELECT id FROM deliveries WHERE outcome = 'planning' ORDER BY id");
+    while (query.step()) ids.push_back(query.int64(0));
+    for (auto id : ids) set_outcome(id, "failed", detail);
+    transaction.commit();
+    return ids;
+}
+
 std::vector<std::pair<std::string, std::int64_t>> DeliveryStore::count_by_outcome() {
     auto query = db_.prepare("SELECT outcome, count(*) FROM deliveries GROUP BY outcome ORDER BY outcome");
     std::vector<std::pair<std::string, std::int64_t>> counts;

@@ -28,7 +28,7 @@ struct Delivery {
     std::string ref;
     std::string after;
     TimeMs received_at = 0;
-    std::string outcome;  // received | queued | ignored | failed | duplicate ...
+    std::string outcome;  // received | planning | queued | ignored | failed | duplicate ...
     std::string detail;
     std::string repository;
     std::string before;
@@ -50,6 +50,12 @@ public:
     std::vector<Delivery> recent(int limit);
     // Accepted but not yet worked out (the server stopped in between), oldest first.
     std::vector<Delivery> unplanned();
+    // Marks `received` deliveries as being planned, in one transaction, so a
+    // process that dies while planning them (a huge blob, a git bomb, an OOM
+    // kill) leaves a mark instead of a delivery that is planned again at each start.
+    void mark_planning(const std::vector<std::int64_t>& ids);
+    // Marks every delivery left `planning` by a dead process `failed`; returns their ids.
+    std::vector<std::int64_t> fail_abandoned_planning(const std::string& detail);
     // For /metrics: deliveries by outcome, and the last delivery time per project.
     std::vector<std::pair<std::string, std::int64_t>> count_by_outcome();
     std::vector<std::pair<std::string, TimeMs>> last_received_by_project();

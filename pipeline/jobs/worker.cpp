@@ -59,8 +59,17 @@ void Worker::report(std::string_view event, const std::string& error) noexcept {
 void Worker::start() {
     {
         auto db = storage::open_store(store_);
+        storage::DeliveryStore deliveries(db);
+        // Planned once, never again: a delivery whose planning took the
+        // process down would take it down at every start.
+        for (auto id : deliveries.fail_abandoned_planning(
+                 "planning did not finish: lbdeploy stopped while planning it (see the limits in "
+                 "docs/operations.md); it is not planned again. Redeliver it from GitLab or deploy through the API")) {
+            if (log_) log_->write("delivery.failed", {{"delivery", std::to_string(id)}, {"outcome", "failed"},
+                                                      {"detail", "planning did not finish before lbdeploy stopped"}});
+        }
         std::lock_guard lock(mutex_);
-        for (const auto& delivery : storage::DeliveryStore(db).unplanned()) deliveries_.push_back(delivery.id);
+        for (const auto& delivery : deliveries.unplanned()) deliveries_.push_back(delivery.id);
     }
     threads_.emplace_back([this] { run_planner(); });
     for (int i = 0; i < config_.server.max_parallel_pairs; ++i) threads_.emplace_back([this] { run_jobs(); });
@@ -230,9 +239,10 @@ void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& 
     // The same push delivered again under another key is planned once.
     std::map<std::string, std::pair<std::int64_t, DeliveryPlan>> planned;
     std::vector<std::tuple<std::int64_t, std::string, std::string>> outcomes;
+    deliveries.mark_planning(batch);
     for (auto id : batch) {
         auto delivery = deliveries.find(id);
-        if (!delivery || delivery->outcome != "received") continue;
+        if (!delivery || delivery->outcome != "planning") continue;
         auto key = fmt::format("{}|{}|{}|{}", delivery->repository, delivery->event, delivery->before, delivery->after);
         if (auto same = planned.find(key); same != planned.end()) {
             const auto& [first, plan] = same->second;

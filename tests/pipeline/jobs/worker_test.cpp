@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/event_log.hpp"
+#include "storage/delivery_store.hpp"
 #include "storage/schema.hpp"
 
 using namespace lbdeploy;
@@ -58,5 +59,35 @@ TEST_CASE("a store fault in the job threads is logged and retried, and stop() st
         CHECK(log.contains("no such table"));
         CHECK(worker.stop(std::chrono::milliseconds(2000)).empty());
     }
+    std::filesystem::remove(store);
+}
+
+TEST_CASE("a delivery whose planning never finished is failed once at start, not planned again") {
+    auto store = std::filesystem::temp_directory_path() / ("worker-plan-test-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(store);
+    config::Config config;
+    config.server.max_parallel_pairs = 1;
+    LockedLog log;
+    auto db = storage::open_store(store);
+    storage::DeliveryStore deliveries(db);
+    auto crashed = deliveries.record({"k1", "Push Hook", "netops/lb", "refs/heads/main", "abc", "lb-config", "000", "ann"});
+    auto waiting = deliveries.record({"k2", "Push Hook", "netops/lb", "refs/heads/other", "def", "", "000", "ann"});
+    // What a process that died while planning k1 leaves behind.
+    deliveries.mark_planning({crashed.id});
+    {
+        jobs::Worker worker(config, store, {}, &log.log());
+        worker.start();
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (deliveries.find(waiting.id)->outcome == "received" && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        worker.stop(std::chrono::milliseconds(2000));
+    }
+    auto abandoned = deliveries.find(crashed.id);
+    CHECK(abandoned->outcome == "failed");
+    CHECK(abandoned->detail.find("planning did not finish") != std::string::npos);
+    CHECK(log.contains("delivery.failed"));
+    CHECK(deliveries.find(waiting.id)->outcome != "received");  // planned as usual
+    CHECK(deliveries.find(waiting.id)->outcome != "planning");
     std::filesystem::remove(store);
 }
