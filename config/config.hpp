@@ -143,8 +143,20 @@ struct Pair {
     bool operator==(const Pair&) const = default;
 };
 
+// What one pair's sources may hold, so that a hand-made repository (a git
+// bomb, a huge blob) is a planning error naming the limit, not an
+// exhausted server. Checked while the trees are read, before content is loaded.
+struct Limits {
+    int max_files_per_pair = 20'000;                  // files below the pair's root plus its dependencies
+    std::size_t max_file_size = 16 * 1024 * 1024;     // one blob
+    std::size_t max_bytes_per_pair = 256 * 1024 * 1024;  // all blobs read for one pair
+    int max_tree_depth = 32;                          // directories below the root that is read
+    bool operator==(const Limits&) const = default;
+};
+
 struct Config {
     ServerSettings server;
+    Limits limits;
     AuthSettings auth;
     GitlabSettings gitlab;
     SshSettings ssh;

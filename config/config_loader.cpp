@@ -48,6 +48,7 @@ ParseResult parse_config(std::string_view text, const std::string& file_name, co
     if (document) {
         YamlMap top(sink, *document, "", YAML::Mark());
         if (auto node = top.child("server")) load_server(YamlMap(sink, *node, "server", top.mark()), result.config.server);
+        if (auto node = top.child("limits")) load_limits(YamlMap(sink, *node, "limits", top.mark()), result.config.limits);
         if (auto node = top.child("auth")) load_auth(YamlMap(sink, *node, "auth", top.mark()), result.config.auth);
         if (auto node = top.child("gitlab")) load_gitlab(YamlMap(sink, *node, "gitlab", top.mark()), result.config.gitlab);
         auto ssh = top.child("ssh", Presence::required);

@@ -21,6 +21,15 @@ void write_server(YAML::Emitter& out, const ServerSettings& server) {
     out << YAML::EndMap;
 }
 
+void write_limits(YAML::Emitter& out, const Limits& limits) {
+    out << YAML::Key << "limits" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "max_files_per_pair" << YAML::Value << limits.max_files_per_pair;
+    out << YAML::Key << "max_file_size" << YAML::Value << format_size(limits.max_file_size);
+    out << YAML::Key << "max_bytes_per_pair" << YAML::Value << format_size(limits.max_bytes_per_pair);
+    out << YAML::Key << "max_tree_depth" << YAML::Value << limits.max_tree_depth;
+    out << YAML::EndMap;
+}
+
 void write_auth_and_gitlab(YAML::Emitter& out, const AuthSettings& auth, const GitlabSettings& gitlab) {
     out << YAML::Key << "auth" << YAML::Value << YAML::BeginMap;
     if (!auth.api_tokens_file.empty()) out << YAML::Key << "api_tokens_file" << YAML::Value << auth.api_tokens_file.string();
@@ -155,6 +164,7 @@ std::string to_yaml(const Config& config) {
     YAML::Emitter out;
     out << YAML::BeginMap;
     write_server(out, config.server);
+    write_limits(out, config.limits);
     write_auth_and_gitlab(out, config.auth, config.gitlab);
     write_ssh(out, config.ssh);
     write_repositories(out, config.repositories);

@@ -100,6 +100,14 @@ void load_server(YamlMap map, ServerSettings& out) {
     map.finish();
 }
 
+void load_limits(YamlMap map, Limits& out) {
+    map.read("max_files_per_pair", out.max_files_per_pair, 1, 10'000'000);
+    map.read_size("max_file_size", out.max_file_size);
+    map.read_size("max_bytes_per_pair", out.max_bytes_per_pair);
+    map.read("max_tree_depth", out.max_tree_depth, 1, 1000);
+    map.finish();
+}
+
 void load_auth(YamlMap map, AuthSettings& out) {
     map.read_file_path("api_tokens_file", out.api_tokens_file);
     map.read("anonymous_reads", out.anonymous_reads);

@@ -14,6 +14,7 @@ namespace lbdeploy::config {
 
 void load_server(YamlMap map, ServerSettings& out);
 void load_auth(YamlMap map, AuthSettings& out);
+void load_limits(YamlMap map, Limits& out);
 void load_gitlab(YamlMap map, GitlabSettings& out);
 void load_ssh(YamlMap map, SshSettings& out);
 void load_repositories(YamlMap map, std::vector<Repository>& out);

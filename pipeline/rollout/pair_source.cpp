@@ -39,7 +39,8 @@ std::string Repositories::resolve(const config::Pair& pair, const std::string& r
 PairSource Repositories::read(const config::Pair& pair, const std::string& commit) {
     PairSource source;
     auto root = trim_slashes(pair.root);
-    source.pair = {pair.repository, commit, root, fetched(pair.repository).read_tree(commit, root)};
+    transport::TreeBudget budget{config_.limits};
+    source.pair = {pair.repository, commit, root, fetched(pair.repository).read_tree(commit, root, budget)};
     for (const auto& dependency : pair.dependencies) {
         const auto* settings = config_.find_repository(dependency.repository);
         auto& mirror = fetched(dependency.repository);
@@ -47,7 +48,7 @@ PairSource Repositories::read(const config::Pair& pair, const std::string& commi
         auto dependency_commit = mirror.resolve(ref);
         auto path = trim_slashes(dependency.path);
         source.dependencies.push_back(
-            {dependency.repository, dependency_commit, path, mirror.read_tree(dependency_commit, path)});
+            {dependency.repository, dependency_commit, path, mirror.read_tree(dependency_commit, path, budget)});
     }
     return source;
 }

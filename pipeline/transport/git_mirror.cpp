@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <cstring>
 #include <set>
 
 #include "common/unique_fd.hpp"
@@ -39,6 +40,9 @@ struct TreeEntryDeleter {
 struct BlobDeleter {
     void operator()(git_blob* b) const noexcept { git_blob_free(b); }
 };
+struct OdbDeleter {
+    void operator()(git_odb* o) const noexcept { git_odb_free(o); }
+};
 struct DiffDeleter {
     void operator()(git_diff* d) const noexcept { git_diff_free(d); }
 };
@@ -50,6 +54,11 @@ using TreePtr = std::unique_ptr<git_tree, TreeDeleter>;
 using TreeEntryPtr = std::unique_ptr<git_tree_entry, TreeEntryDeleter>;
 using BlobPtr = std::unique_ptr<git_blob, BlobDeleter>;
 using DiffPtr = std::unique_ptr<git_diff, DiffDeleter>;
+using OdbPtr = std::unique_ptr<git_odb, OdbDeleter>;
+
+std::string mebibytes(std::size_t bytes) {
+    return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
 
 void check(int rc, std::string_view what) {
     if (rc < 0) {
@@ -98,11 +107,37 @@ struct Mirror::Impl {
         return TreePtr(raw_tree);
     }
 
-    TreeFile read_blob(const git_tree_entry* entry, std::string path) const {
+    // The blob's size from its header: a huge blob is refused before it is inflated.
+    std::size_t blob_size(const git_oid* id, const std::string& path) const {
+        git_odb* raw_odb = nullptr;
+        check(git_repository_odb(&raw_odb, repo.get()), "object database");
+        OdbPtr odb(raw_odb);
+        std::size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        check(git_odb_read_header(&size, &type, odb.get(), id), "blob " + path);
+        return size;
+    }
+
+    TreeFile read_blob(const git_tree_entry* entry, std::string path, TreeBudget& budget) const {
         auto mode = git_tree_entry_filemode(entry);
         if (mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT) {
             throw GitError(fmt::format("{}: {} is a symlink or submodule; only regular files are deployed",
                                        repository.name, path));
+        }
+        const auto& limits = budget.limits;
+        if (++budget.files > limits.max_files_per_pair) {
+            throw GitError(fmt::format("{}: the pair's sources hold more than limits.max_files_per_pair ({}) files",
+                                       repository.name, limits.max_files_per_pair));
+        }
+        auto size = blob_size(git_tree_entry_id(entry), path);
+        if (size > limits.max_file_size) {
+            throw GitError(fmt::format("{}: {} is {}, over limits.max_file_size ({})", repository.name, path,
+                                       mebibytes(size), mebibytes(limits.max_file_size)));
+        }
+        budget.bytes += size;
+        if (budget.bytes > limits.max_bytes_per_pair) {
+            throw GitError(fmt::format("{}: the pair's sources are over limits.max_bytes_per_pair ({}) at {}",
+                                       repository.name, mebibytes(limits.max_bytes_per_pair), path));
         }
         git_blob* raw_blob = nullptr;
         check(git_blob_lookup(&raw_blob, repo.get(), git_tree_entry_id(entry)), "blob " + path);
@@ -205,7 +240,7 @@ std::string Mirror::resolve(const std::string& ref) const {
     return git_oid_tostr_s(git_object_id(commit.get()));
 }
 
-std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::string& path) const {
+std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::string& path, TreeBudget& budget) const {
     auto root = impl_->tree_of(commit);
     std::vector<TreeFile> files;
     TreePtr subtree;
@@ -218,7 +253,7 @@ std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::st
         TreeEntryPtr entry(raw_entry);
         if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
             auto name = std::filesystem::path(path).filename().string();
-            files.push_back(impl_->read_blob(entry.get(), name));
+            files.push_back(impl_->read_blob(entry.get(), name, budget));
             return files;
         }
         git_tree* raw_tree = nullptr;
@@ -229,13 +264,22 @@ std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::st
     struct Walk {
         const Impl* impl;
         std::vector<TreeFile>* files;
+        TreeBudget* budget;
         std::string error;
-    } walk{impl_.get(), &files, {}};
+    } walk{impl_.get(), &files, &budget, {}};
     auto visit = [](const char* root_path, const git_tree_entry* entry, void* payload) -> int {
         auto& w = *static_cast<Walk*>(payload);
-        if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) return 0;
         try {
-            w.files->push_back(w.impl->read_blob(entry, std::string(root_path) + git_tree_entry_name(entry)));
+            if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+                auto depth = std::count(root_path, root_path + std::strlen(root_path), '/') + 1;
+                if (depth > w.budget->limits.max_tree_depth) {
+                    throw GitError(fmt::format("{}: {}{} is nested deeper than limits.max_tree_depth ({})",
+                                               w.impl->repository.name, root_path, git_tree_entry_name(entry),
+                                               w.budget->limits.max_tree_depth));
+                }
+                return 0;
+            }
+            w.files->push_back(w.impl->read_blob(entry, std::string(root_path) + git_tree_entry_name(entry), *w.budget));
         } catch (const GitError& e) {
             w.error = e.what();
             return -1;

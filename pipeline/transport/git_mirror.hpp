@@ -37,6 +37,14 @@ struct TreeFile {
     bool executable = false;
 };
 
+// What the trees read for one pair have brought so far, against the limits.
+// One budget is shared by the pair's tree and its dependencies.
+struct TreeBudget {
+    const config::Limits& limits;
+    int files = 0;
+    std::size_t bytes = 0;
+};
+
 class Mirror {
 public:
     // Opens the bare mirror at `directory`, creating it when missing. The
@@ -54,8 +62,10 @@ public:
     std::string resolve(const std::string& ref) const;
     // Every file below `path` ("" = the whole tree) at `commit`; a `path` that
     // names a file yields that one file with path = its name. Symlinks and
-    // submodules are refused. An absent path yields nothing.
-    std::vector<TreeFile> read_tree(const std::string& commit, const std::string& path) const;
+    // submodules are refused. An absent path yields nothing. Throws GitError
+    // naming the limit as soon as `budget` is exceeded, before the blob over
+    // it is loaded.
+    std::vector<TreeFile> read_tree(const std::string& commit, const std::string& path, TreeBudget& budget) const;
     // Paths (from the repository root) added, modified, deleted or renamed
     // between two commits; `from` empty = every path of `to`.
     std::vector<std::string> changed_paths(const std::string& from, const std::string& to) const;

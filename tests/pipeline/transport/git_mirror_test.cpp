@@ -59,6 +59,46 @@ struct Repos {
 
 }  // namespace
 
+TEST_CASE("each limit on a pair's sources is a GitError naming it, raised before the blob over it is loaded") {
+    GitLibrary library;
+    Repos repos;
+    // A file past the size limit, a deep tree, and many files.
+    write_file(repos.lb_config / "dmz/filesystem/etc/big.bin", std::string(3 * 1024 * 1024, 'x'));
+    write_file(repos.lb_config / "deep/a/b/c/d/e/f/file", "deep\n");
+    git(repos.lb_config, "add -A");
+    git(repos.lb_config, "commit -q -m limits");
+    auto config = lbdeploy::testing::pipeline_test_config(repos.lb_config.string(), repos.lua.string(),
+                                                          (repos.dir / "data").string());
+    auto mirror = Mirror::open(mirror_directory(config.server.data_dir, "lb-config"),
+                               *config.find_repository("lb-config"));
+    mirror.fetch();
+    auto head = head_of(repos.lb_config);
+    auto error_of = [&](lbdeploy::config::Limits limits, const std::string& path) -> std::string {
+        TreeBudget budget{limits};
+        try {
+            mirror.read_tree(head, path, budget);
+        } catch (const GitError& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    lbdeploy::config::Limits limits;
+    limits.max_file_size = 1024 * 1024;
+    CHECK(error_of(limits, "dmz/filesystem").find("etc/big.bin is 3.0 MiB, over limits.max_file_size (1.0 MiB)") !=
+          std::string::npos);
+    limits = {};
+    limits.max_bytes_per_pair = 2 * 1024 * 1024;
+    CHECK(error_of(limits, "dmz/filesystem").find("over limits.max_bytes_per_pair (2.0 MiB)") != std::string::npos);
+    limits = {};
+    limits.max_files_per_pair = 2;
+    CHECK(error_of(limits, "dmz/filesystem").find("more than limits.max_files_per_pair (2) files") != std::string::npos);
+    limits = {};
+    limits.max_tree_depth = 4;
+    CHECK(error_of(limits, "deep").find("nested deeper than limits.max_tree_depth (4)") != std::string::npos);
+    CHECK(error_of({}, "deep") == "no error");
+    CHECK(error_of({}, "dmz/filesystem") == "no error");
+}
+
 TEST_CASE("a mirror is created, fetched, resolved and read without a worktree") {
     GitLibrary library;
     Repos repos;
@@ -71,12 +111,14 @@ TEST_CASE("a mirror is created, fetched, resolved and read without a worktree") 
     CHECK(mirror.resolve("main") == first);
     CHECK(mirror.resolve(first.substr(0, 8)) == first);
     CHECK_THROWS_AS(mirror.resolve("no-such-branch"), GitError);
-    auto files = mirror.read_tree(first, "dmz/filesystem");
+    lbdeploy::config::Limits limits;
+    TreeBudget budget{limits};
+    auto files = mirror.read_tree(first, "dmz/filesystem", budget);
     REQUIRE(files.size() == 3);
     CHECK(files[0].path == "etc/haproxy/haproxy.cfg");
     CHECK(files[0].content == "global\n");
-    CHECK(mirror.read_tree(first, "no/such/dir").empty());
-    auto single = mirror.read_tree(first, "dmz/filesystem/etc/haproxy/haproxy.cfg");
+    CHECK(mirror.read_tree(first, "no/such/dir", budget).empty());
+    auto single = mirror.read_tree(first, "dmz/filesystem/etc/haproxy/haproxy.cfg", budget);
     REQUIRE(single.size() == 1);
     CHECK(single[0].path == "haproxy.cfg");
 
