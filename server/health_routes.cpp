@@ -41,20 +41,18 @@ void job_metrics(ServerContext& context, std::string& out) {
         out += fmt::format("lbdeploy_queue_depth{{pair=\"{}\"}} {}\n", label(pair.name), count);
     }
     // Every finished rollout ever (jobs are never deleted), so the histogram only grows.
-    constexpr std::array<double, 10> bounds{1, 2, 5, 10, 20, 30, 60, 120, 300, 600};
-    auto durations = jobs.recent_durations(std::numeric_limits<int>::max());
+    const std::vector<std::int64_t> bounds_s{1, 2, 5, 10, 20, 30, 60, 120, 300, 600};
+    std::vector<std::int64_t> bounds_ms;
+    for (auto bound : bounds_s) bounds_ms.push_back(bound * 1000);
+    auto histogram = jobs.duration_histogram(bounds_ms);
     out += "# HELP lbdeploy_rollout_duration_seconds Wall time of finished rollouts (dry runs excluded).\n"
            "# TYPE lbdeploy_rollout_duration_seconds histogram\n";
-    double sum = 0;
-    for (auto ms : durations) sum += static_cast<double>(ms) / 1000.0;
-    for (double bound : bounds) {
-        auto below = std::count_if(durations.begin(), durations.end(),
-                                   [&](std::int64_t ms) { return static_cast<double>(ms) / 1000.0 <= bound; });
-        out += fmt::format("lbdeploy_rollout_duration_seconds_bucket{{le=\"{}\"}} {}\n", bound, below);
+    for (std::size_t i = 0; i < bounds_s.size(); ++i) {
+        out += fmt::format("lbdeploy_rollout_duration_seconds_bucket{{le=\"{}\"}} {}\n", bounds_s[i], histogram.at_most[i]);
     }
-    out += fmt::format("lbdeploy_rollout_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", durations.size());
+    out += fmt::format("lbdeploy_rollout_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", histogram.count);
     out += fmt::format("lbdeploy_rollout_duration_seconds_sum {:.3f}\nlbdeploy_rollout_duration_seconds_count {}\n",
-                       sum, durations.size());
+                       static_cast<double>(histogram.total_ms) / 1000.0, histogram.count);
 }
 
 void webhook_metrics(ServerContext& context, std::string& out) {

@@ -220,14 +220,19 @@ std::vector<std::pair<std::string, std::int64_t>> JobStore::queued_by_pair() {
     return counts;
 }
 
-std::vector<std::int64_t> JobStore::recent_durations(int limit) {
-    auto query = db_.prepare(
-        "SELECT finished_at - started_at FROM jobs WHERE finished_at IS NOT NULL AND started_at IS NOT NULL "
-        "AND dry_run = 0 ORDER BY id DESC LIMIT ?1");
-    query.bind_all(limit);
-    std::vector<std::int64_t> durations;
-    while (query.step()) durations.push_back(query.int64(0));
-    return durations;
+JobStore::DurationHistogram JobStore::duration_histogram(const std::vector<std::int64_t>& bounds_ms) {
+    std::string sql = "SELECT count(*), coalesce(sum(d), 0)";
+    for (std::size_t i = 0; i < bounds_ms.size(); ++i) sql += fmt::format(", coalesce(sum(d <= ?{}), 0)", i + 1);
+    sql += " FROM (SELECT finished_at - started_at AS d FROM jobs WHERE finished_at IS NOT NULL "
+           "AND started_at IS NOT NULL AND dry_run = 0)";
+    auto query = db_.prepare(sql);
+    for (std::size_t i = 0; i < bounds_ms.size(); ++i) query.bind(static_cast<int>(i + 1), bounds_ms[i]);
+    DurationHistogram histogram;
+    if (!query.step()) return histogram;
+    histogram.count = query.int64(0);
+    histogram.total_ms = query.int64(1);
+    for (std::size_t i = 0; i < bounds_ms.size(); ++i) histogram.at_most.push_back(query.int64(static_cast<int>(i + 2)));
+    return histogram;
 }
 
 }  // namespace lbdeploy::storage

@@ -53,11 +53,17 @@ public:
     std::optional<Job> find(JobId id);
     std::vector<Job> list(const JobFilter& filter);
     int count(JobState state);
-    // For /metrics: jobs per state, queued jobs per pair, and the durations
-    // (ms) of the last `limit` finished rollouts (dry runs excluded).
+    // For /metrics: jobs per state and queued jobs per pair.
     std::vector<std::pair<JobState, std::int64_t>> count_by_state();
     std::vector<std::pair<std::string, std::int64_t>> queued_by_pair();
-    std::vector<std::int64_t> recent_durations(int limit);
+    // The durations of finished rollouts (dry runs excluded), counted in SQL:
+    // /metrics is scraped every few seconds and the jobs are never deleted.
+    struct DurationHistogram {
+        std::vector<std::int64_t> at_most;  // per bound: how many took at most that long
+        std::int64_t count = 0;
+        std::int64_t total_ms = 0;
+    };
+    DurationHistogram duration_histogram(const std::vector<std::int64_t>& bounds_ms);
 
     // Every running job for which `owner_gone` says its process died becomes
     // `interrupted`, with a log line saying so. Never resumes anything.

@@ -221,3 +221,22 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "an interrupted job awaits recovery unt
     REQUIRE(jobs.claim(1)->id == next);
     CHECK(jobs.interrupted_without_successor().empty());
 }
+
+TEST_CASE_FIXTURE(testing::StoreFixture, "the duration histogram counts finished rollouts per bound, dry runs excluded") {
+    auto finish_with = [&](const std::string& commit, bool dry_run, std::int64_t duration_ms) {
+        auto id = jobs.enqueue(new_job("dmz", commit, dry_run)).job_id;
+        REQUIRE(jobs.claim(4));
+        jobs.finish(id, JobState::succeeded);
+        db.prepare("UPDATE jobs SET started_at = 1000, finished_at = ?1 WHERE id = ?2").bind_all(1000 + duration_ms, id).run();
+    };
+    finish_with("c1", false, 800);
+    finish_with("c2", false, 1500);
+    finish_with("c3", false, 7000);
+    finish_with("c4", true, 100);  // a dry run is no rollout
+    jobs.enqueue(new_job("dmz", "c5"));  // queued: no duration yet
+    auto histogram = jobs.duration_histogram({1000, 2000, 5000});
+    CHECK(histogram.count == 3);
+    CHECK(histogram.total_ms == 9300);
+    CHECK(histogram.at_most == std::vector<std::int64_t>{1, 2, 2});
+    CHECK(storage::JobStore(db).duration_histogram({}).count == 3);
+}
