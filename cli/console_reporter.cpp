@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/clean_text.hpp"
+
 namespace lbdeploy::cli {
 
 namespace {
@@ -42,7 +44,7 @@ void ConsoleReporter::end_step(rollout::StepId step, storage::StepState state, c
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                     found->second.start);
     out_ << fmt::format("{:7.2f}s {:<6} {} ({} ms){}{}\n", seconds_since_start(), verdict(state), found->second.label,
-                        ms.count(), message.empty() ? "" : ": ", message)
+                        ms.count(), message.empty() ? "" : ": ", common::to_display_text(message))
          << std::flush;
     running_.erase(found);
 }
@@ -50,7 +52,7 @@ void ConsoleReporter::end_step(rollout::StepId step, storage::StepState state, c
 void ConsoleReporter::log(const std::string& node, std::string_view stream, std::string_view text) {
     std::string_view marker = stream == "stderr" ? "!" : stream == "error" ? "ERROR" : stream == "diff" ? "|" : "";
     out_ << fmt::format("           {}{}{}{}\n", node.empty() ? "" : node + ": ", marker, marker.empty() ? "" : " ",
-                        text)
+                        common::to_display_text(text))
          << std::flush;
 }
 

@@ -31,7 +31,8 @@ std::string event_text(const storage::LogLine& line) {
         data["seq"] = line.seq;
         data["time"] = line.time;
     }
-    return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", line.seq, step ? "step" : "log", data.dump());
+    return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", line.seq, step ? "step" : "log",
+                       data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
@@ -56,7 +57,8 @@ bool EventStreamer::refresh(Feed& feed) {
             nlohmann::json end = job ? nlohmann::json{{"state", storage::to_string(job->state)}, {"error", job->error}}
                                      : nlohmann::json{{"error", "the job is gone"}};
             feed.final = true;
-            feed.end_event = fmt::format("id: {}\nevent: end\ndata: {}\n\n", feed.events.size(), end.dump());
+            feed.end_event = fmt::format("id: {}\nevent: end\ndata: {}\n\n", feed.events.size(),
+                                          end.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
             changed = true;
         }
     }

@@ -2,6 +2,8 @@
 
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/clean_text.hpp"
+
 namespace lbdeploy::server {
 
 namespace {
@@ -27,45 +29,19 @@ int hex_value(char c) {
     return -1;
 }
 
-// RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF.
-bool well_formed_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto lead = static_cast<unsigned char>(text[i]);
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-        if (length == 0 || lead > 0xF4 || i + length > text.size()) return false;
-        auto second = static_cast<unsigned char>(text[i + 1]);
-        unsigned char low = 0x80, high = 0xBF;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-        if (second < low || second > high) return false;
-        for (std::size_t k = 2; k < length; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-        }
-        i += length;
-    }
-    return true;
-}
-
 // What the handlers may rely on: every decoded path segment, query key and
-// value, and every header value is UTF-8, so no reply can fail to serialise
+// value, and every header value is UTF-8 without control characters, so no reply can fail to serialise
 // what a client sent and no client text reaches the store undecodable.
 const char* undecodable_part(const Request& request, const std::vector<std::string>& segments,
                              const std::map<std::string, std::string>& query) {
     for (const auto& segment : segments) {
-        if (!well_formed_utf8(segment)) return "the path is not UTF-8 once percent-decoded";
+        if (!common::is_display_text(segment)) return "the path is not UTF-8 text (or holds control characters) once percent-decoded";
     }
     for (const auto& [key, value] : query) {
-        if (!well_formed_utf8(key) || !well_formed_utf8(value)) return "the query is not UTF-8 once percent-decoded";
+        if (!common::is_display_text(key) || !common::is_display_text(value)) return "the query is not UTF-8 text (or holds control characters) once percent-decoded";
     }
     for (const auto& field : request) {
-        if (!well_formed_utf8({field.value().data(), field.value().size()})) return "a header value is not UTF-8";
+        if (!common::is_display_text({field.value().data(), field.value().size()})) return "a header value is not UTF-8 text";
     }
     return nullptr;
 }
@@ -120,7 +96,7 @@ Response empty_reply(const Request& request, http::status status) {
 }
 
 Response json_reply(const Request& request, http::status status, const nlohmann::json& body) {
-    return text_reply(request, status, body.dump() + "\n", "application/json");
+    return text_reply(request, status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", "application/json");
 }
 
 Response error_reply(const Request& request, http::status status, const std::string& message) {

@@ -4,6 +4,8 @@
 
 #include <csignal>
 
+#include "common/clean_text.hpp"
+
 namespace lbdeploy::jobs {
 
 JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo, std::string kill_at)
@@ -19,8 +21,8 @@ void JobRecorder::log_step(rollout::StepId step, const RunningStep& running, sto
                         {"name", running.name},
                         {"role", running.role.empty() ? nlohmann::json(nullptr) : nlohmann::json(running.role)},
                         {"state", storage::to_string(state)},
-                        {"message", message}};
-    logs_.append(job_, {storage::NewLogLine{running.node, "step", text.dump(), std::nullopt}});
+                        {"message", common::to_display_text(message)}};
+    logs_.append(job_, {storage::NewLogLine{running.node, "step", text.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), std::nullopt}});
 }
 
 rollout::StepId JobRecorder::begin_step(const std::string& node, rollout::StepName name) {
@@ -34,7 +36,11 @@ rollout::StepId JobRecorder::begin_step(const std::string& node, rollout::StepNa
     return id;
 }
 
-void JobRecorder::end_step(rollout::StepId step, storage::StepState state, const std::string& message) {
+// Step messages and log lines carry node output: they enter the store (and
+// from there JSON replies) through common::to_display_text, so no byte a node
+// sends can make a serialisation throw past the rollout's restore.
+void JobRecorder::end_step(rollout::StepId step, storage::StepState state, const std::string& raw_message) {
+    auto message = common::to_display_text(raw_message);
     steps_.end(step, state, message);
     if (auto found = running_.find(step); found != running_.end()) {
         log_step(step, found->second, state, message);
@@ -46,8 +52,9 @@ void JobRecorder::end_step(rollout::StepId step, storage::StepState state, const
     }
 }
 
-void JobRecorder::log(const std::string& node, std::string_view stream, std::string_view text) {
-    logs_.append(job_, {storage::NewLogLine{node, std::string(stream), std::string(text), std::nullopt}});
+void JobRecorder::log(const std::string& node, std::string_view stream, std::string_view raw_text) {
+    auto text = common::to_display_text(raw_text);
+    logs_.append(job_, {storage::NewLogLine{node, std::string(stream), text, std::nullopt}});
     if (echo_) echo_->log(node, stream, text);
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/clean_text.hpp"
 #include "pipeline/jobs/job_recorder.hpp"
 #include "storage/job_store.hpp"
 
@@ -23,7 +24,7 @@ rollout::RolloutOutcome run_job(const config::Config& config, storage::Database&
         outcome.state = storage::JobState::failed;
         outcome.error = fmt::format("internal error: {}", e.what());
     }
-    storage::JobStore(db).finish(job.id, outcome.state, outcome.error);
+    storage::JobStore(db).finish(job.id, outcome.state, common::to_display_text(outcome.error));
     return outcome;
 }
 
