@@ -18,10 +18,12 @@ int check_config_command(const std::vector<std::string>& args, Streams streams);
 int jobs_command(const std::vector<std::string>& args, Streams streams);
 int deploy_command(const std::vector<std::string>& args, Streams streams);
 int serve_command(const std::vector<std::string>& args, Streams streams);
+int recover_command(const std::vector<std::string>& args, Streams streams);
 
 extern const char* const check_config_usage;
 extern const char* const jobs_usage;
 extern const char* const deploy_usage;
 extern const char* const serve_usage;
+extern const char* const recover_usage;
 
 }  // namespace lbdeploy::cli

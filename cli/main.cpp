@@ -22,6 +22,7 @@ constexpr const char* usage =
     "  check-config FILE   validate a configuration file (exit 0 valid, 1 invalid)\n"
     "  deploy              run one deployment of a pair now (or a dry run)\n"
     "  jobs                list jobs from the job store\n"
+    "  recover             recover a pair a dead job left half-done, now\n"
     "  serve               run the service: webhooks, worker, REST API, live logs\n"
     "\n"
     "  lbdeploy COMMAND --help   shows a command's options\n"
@@ -37,6 +38,7 @@ const Command commands[] = {
     {"check-config", lbdeploy::cli::check_config_command, lbdeploy::cli::check_config_usage},
     {"deploy", lbdeploy::cli::deploy_command, lbdeploy::cli::deploy_usage},
     {"jobs", lbdeploy::cli::jobs_command, lbdeploy::cli::jobs_usage},
+    {"recover", lbdeploy::cli::recover_command, lbdeploy::cli::recover_usage},
     {"serve", lbdeploy::cli::serve_command, lbdeploy::cli::serve_usage},
 };
 

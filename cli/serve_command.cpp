@@ -20,7 +20,7 @@
 #include "common/process_identity.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/jobs/commit_status.hpp"
-#include "pipeline/jobs/job_runner.hpp"
+#include "pipeline/jobs/recovery_jobs.hpp"
 #include "pipeline/jobs/worker.hpp"
 #include "pipeline/transport/git_mirror.hpp"
 #include "pipeline/transport/ssh_session.hpp"
@@ -65,12 +65,12 @@ std::string public_url(const config::ServerSettings& settings, const std::string
     return url;
 }
 
-// Jobs that were running when lbdeploy died are interrupted; their pairs get
-// a recovery job, whose pre-check heals the nodes from their journals.
+// Jobs that were running when lbdeploy died are interrupted; their pairs are
+// marked and, under `recovery: auto`, get a recovery job, whose pre-check
+// heals the nodes from their journals.
 void recover(const config::Config& config, storage::Database& db, common::EventLog& log) {
     storage::JobStore store(db);
-    auto interrupted = store.recover_interrupted(
-        [](const storage::Job& job) { return common::liveness_of(job.owner) == common::Liveness::gone; });
+    auto interrupted = store.recover_interrupted();
     for (auto id : interrupted) {
         log.write("job.interrupted", {{"job", std::to_string(id)}, {"reason", "running when lbdeploy stopped"}});
     }
@@ -161,6 +161,9 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     server::HttpServer http(io, router, events, limits_of(config.server), &log);
     auto endpoint = http.listen(listen);
     worker.start();
+    // The nodes' own records, for pairs no job is deploying: SSH to every
+    // node, so on a thread of its own, never in the way of the first webhook.
+    std::jthread journal_scan([&config, &store, &log] { jobs::recover_half_done_pairs(config, store, log); });
     auto url = fmt::format("http://{}:{}", endpoint.address().to_string(), endpoint.port());
     streams.out << "lbdeploy: listening on " << url << '\n' << std::flush;  // scripts wait for this line
     log.write("server.listening", {{"url", url}, {"pairs", std::to_string(config.pairs.size())}});
@@ -176,6 +179,7 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     drain_on_signal(signals, {log, http, worker, io, config.server.shutdown_grace, tell_systemd, stopper});
     io.run();
     if (stopper.joinable()) stopper.join();
+    journal_scan.join();  // its SSH connects time out within ssh.connect_timeout
     blocking.join();
     log.write("server.stopped", {});
     streams.out << "lbdeploy: stopped\n";

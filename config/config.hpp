@@ -128,6 +128,18 @@ struct Failover {
     bool operator==(const Failover&) const = default;
 };
 
+// What a job does when it finds a node left half-done by an earlier one.
+enum class Recovery {
+    automatic,  // "auto": any job recovers it first; `serve` queues a recovery job at its start
+    manual,     // "manual": the pair is marked, deploys are refused until someone asks for recovery
+};
+
+// What a failure of the second node (the old MASTER) does to the first.
+enum class OnFailure {
+    restore_both,  // "restore_both": the BACKUP is rolled back too, both nodes run the old commit
+    keep_backup,   // "keep_backup": the BACKUP keeps the new commit (the pair is left split)
+};
+
 struct Pair {
     std::string name;
     std::string repository;       // a key of Config::repositories
@@ -140,6 +152,8 @@ struct Pair {
     std::vector<Check> node_checks;
     std::vector<Check> service_checks;
     Failover failover;
+    Recovery recovery = Recovery::automatic;
+    OnFailure on_failure = OnFailure::restore_both;
     bool operator==(const Pair&) const = default;
 };
 

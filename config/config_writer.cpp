@@ -140,6 +140,9 @@ void write_pair_extras(YAML::Emitter& out, const Pair& pair) {
     out << YAML::Key << "restore" << YAML::Value << pair.failover.restore;
     out << YAML::Key << "holds_vip" << YAML::Value << pair.failover.holds_vip;
     out << YAML::Key << "timeout" << YAML::Value << format_duration(pair.failover.timeout) << YAML::EndMap;
+    out << YAML::Key << "recovery" << YAML::Value << (pair.recovery == Recovery::manual ? "manual" : "auto");
+    out << YAML::Key << "on_failure" << YAML::Value
+        << (pair.on_failure == OnFailure::keep_backup ? "keep_backup" : "restore_both");
 }
 
 void write_pair(YAML::Emitter& out, const Pair& pair) {

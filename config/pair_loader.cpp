@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <map>
 #include <regex>
 
@@ -99,6 +100,27 @@ void load_checks_of(YamlMap& map, Pair& pair) {
     checks_map.finish();
 }
 
+// `key: one of the names`; unknown words are errors naming the choices.
+template <typename Enum, std::size_t N>
+void read_choice(YamlMap& map, const std::string& key, const std::array<std::pair<const char*, Enum>, N>& choices,
+                 Enum& out) {
+    std::string word;
+    if (!map.read(key, word)) return;
+    for (const auto& [name, value] : choices) {
+        if (word == name) {
+            out = value;
+            return;
+        }
+    }
+    std::vector<std::string> names;
+    for (const auto& choice : choices) names.emplace_back(choice.first);
+    map.error_at(key, fmt::format("\"{}\" is not one of: {}", word, fmt::join(names, ", ")));
+}
+
+constexpr std::array recovery_choices{std::pair{"auto", Recovery::automatic}, std::pair{"manual", Recovery::manual}};
+constexpr std::array on_failure_choices{std::pair{"restore_both", OnFailure::restore_both},
+                                        std::pair{"keep_backup", OnFailure::keep_backup}};
+
 void load_pair(YamlMap map, const std::string& name, const std::vector<Repository>& repositories,
                HostOwners& owners, Pair& pair) {
     pair.name = name;
@@ -127,6 +149,8 @@ void load_pair(YamlMap map, const std::string& name, const std::vector<Repositor
     if (auto failover = map.child("failover")) {
         load_failover(YamlMap(map.sink(), *failover, map.child_path("failover"), failover->Mark()), pair.failover);
     }
+    read_choice(map, "recovery", recovery_choices, pair.recovery);
+    read_choice(map, "on_failure", on_failure_choices, pair.on_failure);
     map.finish();
 }
 

@@ -4,6 +4,7 @@
 #include "common/result.hpp"
 #include "common/text.hpp"
 #include "server/json_views.hpp"
+#include "server/recovery_routes.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
 #include "storage/log_store.hpp"
@@ -102,9 +103,11 @@ awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const
         co_return error_reply(request, http::status::conflict, fmt::format("job {} is still {}", job.id,
                                                                             storage::to_string(job.state)));
     }
-    if (!context.config.find_pair(job.pair)) {
+    const auto* pair = context.config.find_pair(job.pair);
+    if (!pair) {
         co_return error_reply(request, http::status::unprocessable_entity, "pair " + job.pair + " is no longer configured");
     }
+    if (auto refused = refuse_while_unrecovered(context, request, *pair, job.dry_run)) co_return std::move(*refused);
     storage::NewJob again{job.pair, job.repository, job.commit, job.ref, storage::Trigger::rerun,
                           requester(request), job.dry_run, job.id, std::nullopt};
     auto queued = queue_job(context, again);

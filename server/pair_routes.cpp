@@ -16,6 +16,7 @@
 #include "pipeline/rollout/pair_source.hpp"
 #include "pipeline/transport/git_mirror.hpp"
 #include "server/json_views.hpp"
+#include "server/recovery_routes.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
 #include "storage/node_state_store.hpp"
@@ -75,6 +76,8 @@ nlohmann::json pair_json(ServerContext& context, const config::Pair& pair, const
             // The head of the deploy branch as last fetched, and whether a node runs something else.
             {"branch_head", head == heads.end() ? nlohmann::json(nullptr) : nlohmann::json(head->second)},
             {"behind_branch", behind},
+            // What the nodes' journals said when last read (consistent, needs_recovery, recovering).
+            {"recovery", recovery_json(context, pair)},
             {"last_job", jobs.empty() ? nlohmann::json(nullptr) : to_json(jobs.front(), context.config)}};
 }
 
@@ -132,6 +135,9 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
     auto commit = text("commit");
     if (!ref.empty() && !commit.empty()) co_return error_reply(request, http::status::bad_request, "give ref or commit, not both");
     if (body.contains("dry_run") && !body["dry_run"].is_boolean()) co_return error_reply(request, http::status::bad_request, "dry_run must be true or false");
+    if (auto refused = refuse_while_unrecovered(context, request, *pair, body.value("dry_run", false))) {
+        co_return std::move(*refused);
+    }
     const auto& branch = context.config.find_repository(pair->repository)->branch;
     auto wanted = !commit.empty() ? commit : !ref.empty() ? ref : branch;
     auto resolved = co_await resolve_on_pool(context, *pair, wanted);

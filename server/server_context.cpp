@@ -36,6 +36,7 @@ void add_routes(Router& router, ServerContext& context) {
     add_webhook_routes(router, context);
     add_job_routes(router, context);
     add_pair_routes(router, context);
+    add_recovery_routes(router, context);
     add_health_routes(router, context);
     add_step_routes(router, context);
     add_ui_routes(router);

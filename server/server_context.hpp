@@ -64,6 +64,7 @@ std::string requester(const Request& request);
 void add_webhook_routes(Router& router, ServerContext& context);
 void add_job_routes(Router& router, ServerContext& context);
 void add_pair_routes(Router& router, ServerContext& context);
+void add_recovery_routes(Router& router, ServerContext& context);
 void add_health_routes(Router& router, ServerContext& context);
 void add_step_routes(Router& router, ServerContext& context);
 void add_ui_routes(Router& router);

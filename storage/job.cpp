@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include "common/process_identity.hpp"
+
 namespace lbdeploy::storage {
 
 namespace {
@@ -13,7 +15,8 @@ constexpr std::array job_states{std::pair{JobState::queued, "queued"},       std
                                 std::pair{JobState::cancelled, "cancelled"}, std::pair{JobState::superseded, "superseded"},
                                 std::pair{JobState::interrupted, "interrupted"}};
 constexpr std::array triggers{std::pair{Trigger::push, "push"}, std::pair{Trigger::merge, "merge"},
-                              std::pair{Trigger::manual, "manual"}, std::pair{Trigger::rerun, "rerun"}};
+                              std::pair{Trigger::manual, "manual"}, std::pair{Trigger::rerun, "rerun"},
+                              std::pair{Trigger::recovery, "recovery"}};
 constexpr std::array step_states{std::pair{StepState::running, "running"},
                                  std::pair{StepState::succeeded, "succeeded"}, std::pair{StepState::failed, "failed"},
                                  std::pair{StepState::skipped, "skipped"},
@@ -45,6 +48,18 @@ std::optional<Trigger> parse_trigger(std::string_view text) { return value_of(tr
 std::optional<StepState> parse_step_state(std::string_view text) { return value_of(step_states, text); }
 
 bool is_final(JobState state) { return state != JobState::queued && state != JobState::running; }
+
+bool owner_is_gone(const Job& job, TimeMs now) {
+    switch (common::liveness_of(job.owner)) {
+    case common::Liveness::gone:
+        return true;
+    case common::Liveness::alive:
+        return false;
+    case common::Liveness::unknown:
+        return job.lease_until && *job.lease_until < now;
+    }
+    return false;
+}
 
 TimeMs now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -11,7 +11,7 @@ namespace lbdeploy::storage {
 // queued -> running -> succeeded | failed | cancelled
 // queued -> superseded | cancelled;  running -> interrupted (server died)
 enum class JobState { queued, running, succeeded, failed, cancelled, superseded, interrupted };
-enum class Trigger { push, merge, manual, rerun };
+enum class Trigger { push, merge, manual, rerun, recovery };
 enum class StepState { running, succeeded, failed, skipped, cancelled };
 
 std::string_view to_string(JobState state);
@@ -58,7 +58,18 @@ struct Job {
     std::optional<JobId> superseded_by;
     std::optional<std::int64_t> delivery_id;
     std::string owner;  // while running: "HOST PID STARTTIME" of the process running it
+    std::optional<TimeMs> lease_until;  // while running: renewed by the owner (jobs::LeaseKeeper)
 };
+
+// How long a running job's lease lasts, and how often its owner renews it.
+constexpr TimeMs job_lease_ms = 60'000;
+constexpr TimeMs job_lease_renewal_ms = 10'000;
+
+// Whether the process that runs `job` is gone: on this host, no process with
+// its PID and start time; on another host (which this one cannot see), its
+// lease ran out. A job without an owner (from before owners were recorded)
+// is gone.
+bool owner_is_gone(const Job& job, TimeMs now);
 
 struct Step {
     std::int64_t id = 0;

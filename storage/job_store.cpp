@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "storage/log_store.hpp"
+#include "storage/recovery_store.hpp"
 
 namespace lbdeploy::storage {
 
@@ -10,7 +11,7 @@ namespace {
 
 constexpr const char* job_columns =
     "id, pair, repository, commit_sha, ref, trigger, requested_by, dry_run, state, cancel_requested, "
-    "created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id, owner";
+    "created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id, owner, lease_until";
 
 Job read_job(const Statement& row) {
     Job job;
@@ -32,6 +33,7 @@ Job read_job(const Statement& row) {
     job.superseded_by = row.optional_int64(15);
     job.delivery_id = row.optional_int64(16);
     job.owner = row.text(17);
+    job.lease_until = row.optional_int64(18);
     return job;
 }
 
@@ -91,8 +93,9 @@ std::optional<Job> JobStore::claim(int max_running, const std::string& owner) {
         return std::nullopt;
     }
     auto id = pick.int64(0);
-    auto update = db_.prepare("UPDATE jobs SET state = 'running', started_at = ?1, owner = ?3 WHERE id = ?2");
-    update.bind_all(now_ms(), id, owner).run();
+    auto update = db_.prepare(
+        "UPDATE jobs SET state = 'running', started_at = ?1, owner = ?3, lease_until = ?1 + ?4 WHERE id = ?2");
+    update.bind_all(now_ms(), id, owner, job_lease_ms).run();
     auto job = find(id);
     transaction.commit();
     return job;
@@ -101,13 +104,19 @@ std::optional<Job> JobStore::claim(int max_running, const std::string& owner) {
 std::optional<Job> JobStore::start(JobId id, const std::string& owner) {
     Transaction transaction(db_);
     auto update = db_.prepare(
-        "UPDATE jobs SET state = 'running', started_at = ?1, owner = ?3 WHERE id = ?2 AND state = 'queued' "
-        "AND NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.pair = jobs.pair AND r.state = 'running')");
-    update.bind_all(now_ms(), id, owner).run();
+        "UPDATE jobs SET state = 'running', started_at = ?1, owner = ?3, lease_until = ?1 + ?4 WHERE id = ?2 "
+        "AND state = 'queued' AND NOT EXISTS (SELECT 1 FROM jobs AS r WHERE r.pair = jobs.pair AND r.state = 'running')");
+    update.bind_all(now_ms(), id, owner, job_lease_ms).run();
     if (db_.changes() != 1) return std::nullopt;
     auto job = find(id);
     transaction.commit();
     return job;
+}
+
+bool JobStore::renew_lease(JobId id) {
+    auto update = db_.prepare("UPDATE jobs SET lease_until = ?1 WHERE id = ?2 AND state = 'running'");
+    update.bind_all(now_ms() + job_lease_ms, id).run();
+    return db_.changes() == 1;
 }
 
 bool JobStore::finish(JobId id, JobState final_state, const std::string& error) {
@@ -174,12 +183,14 @@ int JobStore::count(JobState state) {
 std::vector<JobId> JobStore::recover_interrupted(const std::function<bool(const Job&)>& owner_gone) {
     Transaction transaction(db_);
     auto running = db_.prepare(fmt::format("SELECT {} FROM jobs WHERE state = 'running' ORDER BY id", job_columns));
-    std::vector<JobId> ids;
+    std::vector<Job> gone;
     while (running.step()) {
         auto job = read_job(running);
-        if (owner_gone(job)) ids.push_back(job.id);
+        if (owner_gone(job)) gone.push_back(std::move(job));
     }
-    for (auto id : ids) {
+    std::vector<JobId> ids;
+    for (const auto& job : gone) {
+        auto id = job.id;
         auto update = db_.prepare(
             "UPDATE jobs SET state = 'interrupted', finished_at = ?1, "
             "error = 'the lbdeploy process running this job died' WHERE id = ?2 AND state = 'running'");
@@ -189,9 +200,21 @@ std::vector<JobId> JobStore::recover_interrupted(const std::function<bool(const 
                            "the lbdeploy process running this job died; it is not resumed: the next job of this pair recovers any "
                            "node it left unverified (from the node's journal) before it deploys",
                            std::nullopt}});
+        // Its nodes may be half-done: the pair needs recovery until a job
+        // has read their journals.
+        if (!job.dry_run) {
+            RecoveryStore(db_).mark({job.pair, "", fmt::format("job {} was interrupted: its process died", id),
+                                     job.commit, id, 0});
+        }
+        ids.push_back(id);
     }
     transaction.commit();
     return ids;
+}
+
+std::vector<JobId> JobStore::recover_interrupted() {
+    auto now = now_ms();
+    return recover_interrupted([now](const Job& job) { return owner_is_gone(job, now); });
 }
 
 std::vector<JobId> JobStore::interrupted_without_successor() {

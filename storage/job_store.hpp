@@ -47,6 +47,9 @@ public:
     // running -> succeeded | failed | cancelled. Returns false (and changes
     // nothing) when the job is not running, e.g. already marked interrupted.
     bool finish(JobId id, JobState final_state, const std::string& error = {});
+    // Extends a running job's lease (job_lease_ms from now). false: the job is
+    // no longer running (finished, or marked interrupted by someone else).
+    bool renew_lease(JobId id);
     CancelOutcome cancel(JobId id);
     bool cancel_requested(JobId id);
 
@@ -67,7 +70,10 @@ public:
 
     // Every running job for which `owner_gone` says its process died becomes
     // `interrupted`, with a log line saying so. Never resumes anything.
+    // A job that was not a dry run marks its pair as needing recovery.
     std::vector<JobId> recover_interrupted(const std::function<bool(const Job&)>& owner_gone);
+    // The same, by the owner rule of owner_is_gone().
+    std::vector<JobId> recover_interrupted();
     // Interrupted jobs (not dry runs) after which no job of their pair has
     // started: their nodes may still be half-done, and nothing has recovered them.
     std::vector<JobId> interrupted_without_successor();

@@ -98,13 +98,91 @@ ALTER TABLE steps ADD COLUMN role TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: trigger 'recovery' (a CHECK constraint: the table is rebuilt, with
+    // foreign keys off and checked before the commit, see migrate()), the
+    // owner's lease (renewed while the job runs, so that a job of another
+    // host's dead process is found too), and the pairs that need recovery.
+    R"sql(
+CREATE TABLE jobs_rebuilt (
+    id               INTEGER PRIMARY KEY,
+    pair             TEXT NOT NULL,
+    repository       TEXT NOT NULL,
+    commit_sha       TEXT NOT NULL,
+    ref              TEXT NOT NULL DEFAULT '',
+    trigger          TEXT NOT NULL CHECK (trigger IN ('push', 'merge', 'manual', 'rerun', 'recovery')),
+    requested_by     TEXT NOT NULL DEFAULT '',
+    dry_run          INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1)),
+    state            TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed',
+                                                    'cancelled', 'superseded', 'interrupted')),
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL,
+    started_at       INTEGER,
+    finished_at      INTEGER,
+    error            TEXT NOT NULL DEFAULT '',
+    rerun_of         INTEGER REFERENCES jobs(id),
+    superseded_by    INTEGER REFERENCES jobs(id),
+    delivery_id      INTEGER REFERENCES deliveries(id),
+    owner            TEXT NOT NULL DEFAULT '',
+    lease_until      INTEGER
+);
+INSERT INTO jobs_rebuilt (id, pair, repository, commit_sha, ref, trigger, requested_by, dry_run, state,
+                          cancel_requested, created_at, started_at, finished_at, error, rerun_of, superseded_by,
+                          delivery_id, owner)
+    SELECT id, pair, repository, commit_sha, ref, trigger, requested_by, dry_run, state, cancel_requested,
+           created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id, owner FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_rebuilt RENAME TO jobs;
+CREATE INDEX jobs_by_pair_state ON jobs (pair, state, id);
+CREATE INDEX jobs_by_state ON jobs (state, id);
+CREATE UNIQUE INDEX jobs_live_commit ON jobs (pair, commit_sha, dry_run)
+    WHERE state IN ('queued', 'running');
+CREATE UNIQUE INDEX jobs_one_running_per_pair ON jobs (pair) WHERE state = 'running';
+CREATE TABLE pair_recovery (
+    pair        TEXT PRIMARY KEY,
+    node        TEXT NOT NULL DEFAULT '',
+    reason      TEXT NOT NULL,
+    commit_sha  TEXT NOT NULL DEFAULT '',
+    job_id      INTEGER,
+    since       INTEGER NOT NULL
+);
+)sql",
 };
+
+// Foreign keys off while migrations run: a table rebuilt (create, copy,
+// drop, rename) would otherwise cascade or fail on the rows that refer to it.
+// PRAGMA foreign_keys is a no-op inside a transaction, hence around them.
+class ForeignKeysOff {
+public:
+    explicit ForeignKeysOff(Database& db) : db_(db) { db_.execute("PRAGMA foreign_keys = OFF"); }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+    ~ForeignKeysOff() {
+        try {
+            db_.execute("PRAGMA foreign_keys = ON");
+        } catch (const StorageError&) {
+            // The connection is failing anyway; its next statement says so.
+        }
+    }
+
+private:
+    Database& db_;
+};
+
+// Every reference still resolves after a migration, or it is not committed.
+void check_foreign_keys(Database& db, int version) {
+    auto violations = db.prepare("PRAGMA foreign_key_check");
+    if (violations.step()) {
+        throw StorageError(0, fmt::format("{}: migration {} would leave a row of {} referring to nothing",
+                                          db.path().string(), version, violations.text(0)));
+    }
+}
 
 }  // namespace
 
 int current_schema_version() { return static_cast<int>(migrations.size()); }
 
-void migrate(Database& db) {
+void migrate(Database& db, int target) {
+    ForeignKeysOff foreign_keys_off(db);
     for (;;) {
         Transaction transaction(db, Transaction::Mode::immediate);
         int version = 0;
@@ -118,10 +196,11 @@ void migrate(Database& db) {
                                               "run a newer lbdeploy or restore a backup",
                                               db.path().string(), version, current_schema_version()));
         }
-        if (version == current_schema_version()) {
+        if (version >= target) {
             return;  // the transaction rolls back: nothing was written
         }
         db.execute(migrations[static_cast<std::size_t>(version)]);
+        check_foreign_keys(db, version + 1);
         db.execute(fmt::format("PRAGMA user_version = {}", version + 1));
         transaction.commit();
     }

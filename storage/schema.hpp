@@ -8,10 +8,11 @@ namespace lbdeploy::storage {
 // The schema version this build writes.
 int current_schema_version();
 
-// Brings the database up to current_schema_version() in one transaction per
-// step. Throws StorageError when the file was written by a newer lbdeploy
-// (downgrades are refused rather than guessed at).
-void migrate(Database& db);
+// Brings the database up to `version` (default current_schema_version()) in
+// one transaction per step; a lower `version` is how tests make an old store
+// to migrate. Throws StorageError when the file was written by a newer
+// lbdeploy (downgrades are refused rather than guessed at).
+void migrate(Database& db, int version = current_schema_version());
 
 }  // namespace lbdeploy::storage
 

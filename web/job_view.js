@@ -6,6 +6,7 @@ import { diagram, stepKey } from './diagram.js';
 import { badge, commitLink, duration, el, isFinal, show, time, toast } from './dom.js';
 import { JobLog } from './job_log.js';
 import { navigate } from './nav.js';
+import { recoveryNote } from './recovery.js';
 
 const verb = (state) => (state === 'running' ? 'started' : state);
 
@@ -70,6 +71,7 @@ class JobView {
         job.dry_run ? el('span', { class: 'muted' }, ' dry run') : null,
       ),
       jobMeta(job),
+      recoveryNote(job.pair, job.recovery),
       el('div', { class: 'actions' }, this.rerunButton(), this.cancelButton()),
     );
     this.renderFailure();
@@ -168,6 +170,7 @@ export async function jobPage(id) {
   const [job, procedure] = await Promise.all([api(`/api/v1/jobs/${id}`), getProcedure()]);
   const pair = await api(`/api/v1/pairs/${encodeURIComponent(job.pair)}`).catch(() => ({ nodes: [] }));
   job.nodes = pair.nodes.map((n) => n.node);
+  job.recovery = pair.recovery;
   const view = new JobView(job, procedure);
   show(`Job #${job.id}`, ...view.render());
   return view.connect();

@@ -1,8 +1,9 @@
-// The pairs page (/): each pair's nodes, VIP holder, drift, last job and a
-// deploy form.
+// The pairs page (/): each pair's nodes, VIP holder, recovery state, drift,
+// last job and a deploy form.
 import { api, write } from './api.js';
 import { badge, commitLink, el, shortSha, show, time, toast } from './dom.js';
 import { navigate } from './nav.js';
+import { recoveryBadge, recoveryNote } from './recovery.js';
 
 // The deploy request for what was typed: a SHA is a commit, anything else a ref.
 function deployBody(text, dryRun) {
@@ -103,7 +104,16 @@ function pairCard(pair) {
   return el(
     'section',
     { class: 'card', 'aria-labelledby': `pair-${pair.name}` },
-    el('h2', { id: `pair-${pair.name}` }, pair.name, ' ', el('span', { class: 'muted mono' }, `VIP ${pair.vip}`)),
+    el(
+      'h2',
+      { id: `pair-${pair.name}` },
+      pair.name,
+      ' ',
+      el('span', { class: 'muted mono' }, `VIP ${pair.vip}`),
+      ' ',
+      recoveryBadge(pair.recovery),
+    ),
+    recoveryNote(pair.name, pair.recovery),
     warnings(pair),
     nodesTable(pair),
     el('p', {}, 'Last job: ', lastJob(pair.last_job)),

@@ -9,7 +9,7 @@
 namespace lbdeploy::jobs {
 
 JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo, std::string kill_at)
-    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), steps_(db), logs_(db), echo_(echo),
+    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), recoveries_(db), steps_(db), logs_(db), echo_(echo),
       kill_at_(std::move(kill_at)) {}
 
 // Each step change is also a log line of stream "step" (JSON), so one ordered,
@@ -73,6 +73,14 @@ void JobRecorder::roles_found(const std::string& master, const std::string& back
     roles_[backup] = std::string(rollout::name_of(rollout::NodeRole::backup));
     for (const auto& [node, role] : roles_) steps_.assign_role(job_, node, role);
     if (echo_) echo_->roles_found(master, backup);
+}
+
+void JobRecorder::needs_recovery(const std::string& node, const std::string& reason, const std::string& commit) {
+    recoveries_.mark({pair_, node, common::to_display_text(reason), commit, job_, 0});
+}
+
+void JobRecorder::pair_consistent() {
+    recoveries_.clear(pair_);
 }
 
 bool JobRecorder::cancel_requested() {

@@ -10,6 +10,7 @@
 #include "storage/job_store.hpp"
 #include "storage/log_store.hpp"
 #include "storage/node_state_store.hpp"
+#include "storage/recovery_store.hpp"
 #include "storage/step_store.hpp"
 
 namespace lbdeploy::jobs {
@@ -29,6 +30,8 @@ public:
     void vip_seen(const std::string& node, bool holds_vip) override;
     void roles_found(const std::string& master, const std::string& backup) override;
     bool cancel_requested() override;
+    void needs_recovery(const std::string& node, const std::string& reason, const std::string& commit) override;
+    void pair_consistent() override;
 
 private:
     struct RunningStep {
@@ -43,6 +46,7 @@ private:
     std::string pair_;
     storage::NodeStateStore nodes_;
     storage::JobStore jobs_;
+    storage::RecoveryStore recoveries_;
     storage::StepStore steps_;
     storage::LogStore logs_;
     rollout::Reporter* echo_;

@@ -80,7 +80,7 @@ StepResult NodeRollout::deploy() {
     }
     auto post_check = step(StepName::post_check, [&] {
         auto checked = run_node_checks(pair_, link_, reporter_, waits_);
-        if (checked.passed()) NodeJournal(*link_.session).close();
+        if (checked.passed() && !hold_journal_) NodeJournal(*link_.session).close();
         return checked;
     });
     if (!post_check.passed()) {
@@ -89,6 +89,20 @@ StepResult NodeRollout::deploy() {
     }
     verified_ = true;
     return StepResult::success(fmt::format("{} file(s), reloaded {}", changes_.size(), service_names(services)));
+}
+
+void NodeRollout::close_journal() {
+    if (changes_.empty() || !hold_journal_) return;  // nothing was opened, or it is closed already
+    hold_journal_ = false;
+    try {
+        NodeJournal(*link_.session).close();
+    } catch (const std::exception& e) {
+        // The node is verified: an entry left open only makes the next job
+        // put it back and deploy it again.
+        reporter_.log(link_.name(), "error",
+                      fmt::format("the journal entry could not be closed ({}); the next job recovers this node first",
+                                  e.what()));
+    }
 }
 
 StepResult NodeRollout::roll_back() {
@@ -109,6 +123,7 @@ StepResult NodeRollout::restore(bool reload) {
                       fmt::format("{} file(s) restored and verified by sha256", changes_.size()));
         auto close_journal = [&] {
             verified_ = true;
+            hold_journal_ = false;
             NodeJournal(*link_.session).close();
         };
         if (!reload) {

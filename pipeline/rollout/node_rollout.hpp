@@ -44,6 +44,14 @@ public:
     // The node ended verified: deployed and post-checked, or restored.
     bool verified() const { return verified_; }
 
+    // The BACKUP's journal entry stays open after its post-check, until the
+    // pair is done with it (the old MASTER deployed, or rolled back): a
+    // deployer that dies during the MASTER's steps leaves both nodes to be
+    // recovered, so the pair comes back on one commit.
+    void hold_journal() { hold_journal_ = true; }
+    // Closes a held entry: the pair is done with this node's change.
+    void close_journal();
+
     // Dry run (step "diff"): logs the unified diff of every file that would
     // change and the services that would reload. Writes nothing.
     StepResult show_diff();
@@ -64,6 +72,7 @@ private:
     JournalEntry journal_;
     std::vector<FileChange> changes_;
     bool verified_ = false;
+    bool hold_journal_ = false;
 };
 
 }  // namespace lbdeploy::rollout

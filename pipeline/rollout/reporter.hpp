@@ -29,6 +29,14 @@ public:
     virtual void roles_found(const std::string& master, const std::string& backup) = 0;
     // True once someone asked to cancel the job; read at safe points only.
     virtual bool cancel_requested() = 0;
+    // What the nodes' journals say of the pair: `node` was found half-done
+    // (by a journal entry of a job deploying `commit`) and is not recovered,
+    // for `reason`; or, after both journals were read and whatever they held
+    // was recovered, the pair is consistent. Only the job store keeps this.
+    virtual void needs_recovery(const std::string& node, const std::string& reason, const std::string& commit) {
+        (void)node, (void)reason, (void)commit;
+    }
+    virtual void pair_consistent() {}
 };
 
 }  // namespace lbdeploy::rollout

@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <future>
 
 #include "pipeline/rollout/check_runner.hpp"
@@ -104,26 +105,39 @@ RolloutOutcome Rollout::execute(State& state) {
 
     // 2.–4. on the BACKUP: back up, install, validate, reload what changed, post-check.
     auto backup = node_rollout(state, state.backup());
+    backup.hold_journal();  // open until the MASTER is done: see NodeRollout::hold_journal
     if (auto compared = backup.compare(); !compared.passed()) return failed(compared.message + untouched);
     if (auto deployed = backup.deploy(); !deployed.passed()) {
-        return failed(fmt::format("{}: {}; {} restored, {} not touched", state.name(state.backup()),
-                                  deployed.message, state.name(state.backup()), state.name(state.master)));
+        const auto& name = state.name(state.backup());
+        if (!backup.verified()) {
+            reporter_.needs_recovery(name, "its restore failed: " + deployed.message, state.request.commit);
+            return failed(fmt::format("{}: {}; {} NOT restored (see its restore step), {} not touched", name,
+                                      deployed.message, name, state.name(state.master)));
+        }
+        return failed(fmt::format("{}: {}; {} restored, {} not touched", name, deployed.message, name,
+                                  state.name(state.master)));
     }
     reporter_.node_deployed(state.name(state.backup()), state.request.commit);
 
     // 5.–6. the same on the old MASTER, behind a failover when its change touches traffic.
     auto master = node_rollout(state, state.master);
     if (auto compared = master.compare(); !compared.passed()) {
-        return failed(fmt::format("{}: {}", state.name(state.master), compared.message));
+        return second_node_failed(
+            state, fmt::format("{}: {}; {} not touched", state.name(state.master), compared.message, state.name(state.master)),
+            backup);
     }
     if (master.has_changes()) {
-        if (auto stop = stop_if_cancelled(SafePoint::between_nodes)) return *stop;
+        if (auto stop = stop_if_cancelled(SafePoint::between_nodes)) {
+            backup.close_journal();  // a split the operator asked for, not one to recover from
+            return *stop;
+        }
         auto deployed = master.disturbs_traffic() ? deploy_behind_failover(state, master, backup)
                                                   : deploy_in_place(state, master, backup);
         if (deployed.state != JobState::succeeded) return deployed;
     } else {
         reporter_.log({}, "info", fmt::format("{} is up to date: the VIP stays where it is", state.name(state.master)));
     }
+    backup.close_journal();
     reporter_.node_deployed(state.name(state.master), state.request.commit);
 
     // 7. check the load-balanced services through the VIP.
@@ -185,26 +199,42 @@ StepResult Rollout::connect(State& state) {
 }
 
 // A node whose journal holds an unfinished entry is not what its files say:
-// it goes back to its verified state before anything else happens.
+// it goes back to its verified state before anything else happens. A node
+// whose VIP was released goes first: it gets its VIP back before the other
+// node, which then carries no traffic, is put back.
 StepResult Rollout::recover(State& state) {
     // Both nodes at once: the first SFTP request of a session opens its subsystem.
     std::vector<std::future<JournalRead>> reading;
     for (auto& link : state.links) reading.push_back(std::async(std::launch::async, read_entries, link.session));
-    for (std::size_t i = 0; i < state.links.size(); ++i) {
-        auto [entries, unreadable] = reading[i].get();
-        if (!entries.files && !entries.vip && unreadable.empty()) continue;
+    std::vector<JournalRead> found;
+    for (auto& read : reading) found.push_back(read.get());
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (found[i].entries.files || found[i].entries.vip || !found[i].unreadable.empty()) order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return found[a].entries.vip && !found[b].entries.vip; });
+    for (auto i : order) {
+        const auto& [entries, unreadable] = found[i];
+        const auto* entry = entries.files ? &*entries.files : entries.vip ? &*entries.vip : nullptr;
         auto recovered = run_step(reporter_, state.name(i), StepName::recover, [&] {
             if (!unreadable.empty()) return StepResult::failure(unreadable);
-            if (state.request.dry_run) {
-                return StepResult::failure(fmt::format("job {} left {} unverified; a dry run does not recover it",
-                                                       (entries.files ? entries.files : entries.vip)->job,
-                                                       state.name(i)));
+            auto left = fmt::format("job {} left {} unverified", entry->job, state.name(i));
+            if (state.request.dry_run) return StepResult::failure(left + "; a dry run does not recover it");
+            if (!state.request.may_recover) {
+                return StepResult::failure(fmt::format(
+                    "{}; this pair's recovery is manual: POST /api/v1/pairs/{}/recover or lbdeploy recover --pair {}",
+                    left, pair_.name, pair_.name));
             }
             RecoveryContext context{pair_, reporter_, state.waits, config_.ssh.command_timeout};
             return recover_node(context, state.links[i], state.links[1 - i], entries);
         });
-        if (!recovered.passed()) return StepResult::failure(fmt::format("{}: {}", state.name(i), recovered.message));
+        if (!recovered.passed()) {
+            reporter_.needs_recovery(state.name(i), recovered.message, entry ? entry->commit : std::string());
+            return StepResult::failure(fmt::format("{}: {}", state.name(i), recovered.message));
+        }
     }
+    reporter_.pair_consistent();
     return StepResult::success();
 }
 
@@ -270,36 +300,55 @@ RolloutOutcome Rollout::deploy_behind_failover(State& state, NodeRollout& master
             return given_back;
         });
     };
+    auto not_given_back = [&](const StepResult& given_back) {
+        reporter_.needs_recovery(master_link.name(), "its VIP was not given back: " + given_back.message,
+                                 state.request.commit);
+        return failed(fmt::format("give back VIP: {}; {} holds the VIP", given_back.message, backup_link.name()));
+    };
     if (!moved.passed()) {
-        give_back();
-        return failed(fmt::format("failover: {}; {} not touched", moved.message, master_link.name()));
+        if (auto given_back = give_back(); !given_back.passed()) return not_given_back(given_back);
+        return second_node_failed(
+            state, fmt::format("failover: {}; {} not touched", moved.message, master_link.name()), backup);
     }
     auto deployed = master.deploy();
+    if (deployed.passed()) backup.close_journal();  // both nodes verified on the new commit
     auto given_back = give_back();
     if (!deployed.passed()) return master_failed(state, deployed, master, backup);
-    if (!given_back.passed()) return failed("give back VIP: " + given_back.message);
+    if (!given_back.passed()) return not_given_back(given_back);
     return outcome(JobState::succeeded);
 }
 
-// The old MASTER failed and was restored: the BACKUP, verified on the new
-// commit but no longer carrying traffic, goes back too, so that the pair
-// runs one commit on both nodes again.
+// The old MASTER failed. Restored, it runs the old commit again: so does the
+// BACKUP (verified on the new commit, no longer carrying traffic) unless the
+// pair says keep_backup. Not restored, it needs recovery, and the BACKUP's
+// entry stays open for that recovery too.
 RolloutOutcome Rollout::master_failed(State& state, const StepResult& failure, NodeRollout& master,
                                       NodeRollout& backup) {
     const auto& name = state.name(state.master);
-    const auto& other = state.name(state.backup());
     if (!master.verified()) {
+        reporter_.needs_recovery(name, "its restore failed: " + failure.message, state.request.commit);
         return failed(fmt::format("{}: {}; {} NOT restored (see its restore step); {} keeps the new files", name,
-                                  failure.message, name, other));
+                                  failure.message, name, state.name(state.backup())));
+    }
+    return second_node_failed(state, fmt::format("{}: {}; {} restored", name, failure.message, name), backup);
+}
+
+// The second node did not take the change (`failure` says why and what it
+// holds): the pair goes back to one commit by rolling the BACKUP back.
+RolloutOutcome Rollout::second_node_failed(State& state, const std::string& failure, NodeRollout& backup) {
+    const auto& other = state.name(state.backup());
+    if (pair_.on_failure == config::OnFailure::keep_backup) {
+        backup.close_journal();
+        reporter_.log({}, "error", fmt::format("on_failure: keep_backup: {} keeps the new commit", other));
+        return failed(fmt::format("{}; {} keeps the new files (on_failure: keep_backup)", failure, other));
     }
     auto rolled_back = backup.roll_back();
     if (!rolled_back.passed()) {
-        return failed(fmt::format("{}: {}; {} restored, but {} could NOT be rolled back: {}", name, failure.message,
-                                  name, other, rolled_back.message));
+        reporter_.needs_recovery(other, "its roll back failed: " + rolled_back.message, state.request.commit);
+        return failed(fmt::format("{}, but {} could NOT be rolled back: {}", failure, other, rolled_back.message));
     }
-    reporter_.log({}, "info", fmt::format("{} and {} both run what they ran before this job", name, other));
-    return failed(fmt::format("{}: {}; {} restored, {} rolled back: both nodes as before", name, failure.message, name,
-                              other));
+    reporter_.log({}, "info", fmt::format("{} and {} both run what they ran before this job", state.name(state.master), other));
+    return failed(fmt::format("{}, {} rolled back: both nodes as before", failure, other));
 }
 
 RolloutOutcome Rollout::final_check(State& state) {

@@ -33,6 +33,9 @@ struct RolloutRequest {
     storage::JobId job = 0;
     std::string commit;  // full SHA in the pair's repository
     bool dry_run = false;
+    // Whether a node found half-done may be recovered by this job: always
+    // under `recovery: auto`, only by a recovery job under `recovery: manual`.
+    bool may_recover = true;
 };
 
 class Rollout {
@@ -55,6 +58,7 @@ private:
     RolloutOutcome deploy_behind_failover(State& state, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome deploy_in_place(State& state, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome master_failed(State& state, const StepResult& failed, NodeRollout& master, NodeRollout& backup);
+    RolloutOutcome second_node_failed(State& state, const std::string& failure, NodeRollout& backup);
     RolloutOutcome final_check(State& state);
     NodeRollout node_rollout(State& state, std::size_t index);
 

@@ -182,3 +182,38 @@ case_commit_statuses() {
         fail "name or target_url wrong: $(grep state= "$WORK/statuses" | head -1)"
     note "GitLab got pending, running, failed for lbdeploy/dmz on $head, linking to job $id"
 }
+
+# `recovery: manual`: a job of another host whose lease ran out is found dead
+# at start; its pair is marked, shown as needs_recovery, its deploys and
+# re-runs refused (dry runs not), and POST /recover queues a recovery job.
+case_manual_recovery() {
+    hermetic_config
+    sed -i 's/^    vip: 127.0.0.3$/&\n    recovery: manual/' "$WORK/lbdeploy.yaml"
+    local head recovery
+    head=$(git -C "$WORK/repo" rev-parse HEAD)
+    "$LBDEPLOY_BINARY" jobs -c "$WORK/lbdeploy.yaml" > /dev/null  # creates the store
+    sql "INSERT INTO jobs (pair, repository, commit_sha, trigger, state, created_at, started_at, owner, lease_until)
+         VALUES ('dmz', 'lb-config', '$head', 'push', 'running', 1, 2, 'elsewhere.invalid 4242 77', 3)"
+    start_server
+    [ "$(state_of 1)" = interrupted ] || fail "the other host's dead job is $(state_of 1), not interrupted"
+    [ "$(sql "SELECT count(*) FROM jobs WHERE state = 'queued'")" = 0 ] || fail "a job was queued under recovery: manual"
+    expect_status 200 "the pair" "$(URL /api/v1/pairs/dmz)"
+    grep -q '"state":"needs_recovery"' "$WORK/body" || fail "the pair is not needs_recovery: $(cat "$WORK/body")"
+    grep -q '"mode":"manual"' "$WORK/body" || fail "the pair does not say manual: $(cat "$WORK/body")"
+    expect_status 409 "a deploy while it needs recovery" -X POST -H "Authorization: Bearer api-token-1" --data '{}' "$(URL /api/v1/pairs/dmz/deploy)"
+    grep -q "needs recovery" "$WORK/body" || fail "the 409 does not say why: $(cat "$WORK/body")"
+    expect_status 409 "a re-run while it needs recovery" -X POST -H "Authorization: Bearer api-token-1" "$(URL /api/v1/jobs/1/rerun)"
+    expect_status 201 "a dry run" -X POST -H "Authorization: Bearer api-token-1" --data '{"dry_run":true}' "$(URL /api/v1/pairs/dmz/deploy)"
+    expect_status 401 "recover without a token" -X POST "$(URL /api/v1/pairs/dmz/recover)"
+    expect_status 404 "recover an unknown pair" -X POST -H "Authorization: Bearer api-token-1" "$(URL /api/v1/pairs/nope/recover)"
+    expect_status 201 "recover" -X POST -H "Authorization: Bearer api-token-1" "$(URL /api/v1/pairs/dmz/recover)"
+    recovery=$(created_id)
+    grep -q '"trigger":"recovery"' "$WORK/body" || fail "not a recovery job: $(cat "$WORK/body")"
+    [ "$(sql "SELECT commit_sha || ' ' || rerun_of FROM jobs WHERE id = $recovery")" = "$head 1" ] ||
+        fail "the recovery job is not of the interrupted job's commit"
+    # Its nodes cannot be reached here: it fails at connect and the pair stays marked.
+    wait_for 20 "the recovery job to end" job_final "$recovery"
+    expect_status 200 "the pair" "$(URL /api/v1/pairs/dmz)"
+    grep -q '"state":"needs_recovery"' "$WORK/body" || fail "an unreachable pair is no longer marked: $(cat "$WORK/body")"
+    note "interrupted by lease, marked, deploy and re-run 409, dry run 201, recover 201 (job $recovery)"
+}
