@@ -23,6 +23,10 @@ struct ServerSettings {
     Duration header_timeout = std::chrono::seconds(10);
     Duration body_timeout = std::chrono::seconds(30);
     Duration shutdown_grace = std::chrono::seconds(120);
+    // Command output and diff lines stored per job; past it they are counted,
+    // not stored (a command printing a million lines must not make a million
+    // rows, nor a viewer's event feed hold them).
+    int max_log_lines_per_job = 20'000;
     bool operator==(const ServerSettings&) const = default;
 };
 

@@ -18,6 +18,7 @@ void write_server(YAML::Emitter& out, const ServerSettings& server) {
     out << YAML::Key << "header_timeout" << YAML::Value << format_duration(server.header_timeout);
     out << YAML::Key << "body_timeout" << YAML::Value << format_duration(server.body_timeout);
     out << YAML::Key << "shutdown_grace" << YAML::Value << format_duration(server.shutdown_grace);
+    out << YAML::Key << "max_log_lines_per_job" << YAML::Value << server.max_log_lines_per_job;
     out << YAML::EndMap;
 }
 

@@ -97,6 +97,7 @@ void load_server(YamlMap map, ServerSettings& out) {
     map.read("header_timeout", out.header_timeout);
     map.read("body_timeout", out.body_timeout);
     map.read("shutdown_grace", out.shutdown_grace);
+    map.read("max_log_lines_per_job", out.max_log_lines_per_job, 100, 10'000'000);
     map.finish();
 }
 

@@ -8,9 +8,15 @@
 
 namespace lbdeploy::jobs {
 
-JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo, std::string kill_at)
-    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), recoveries_(db), steps_(db), logs_(db), echo_(echo),
-      kill_at_(std::move(kill_at)) {}
+JobRecorder::JobRecorder(storage::Database& db, const storage::Job& job, std::size_t max_output_lines,
+                         rollout::Reporter* echo, std::string kill_at)
+    : job_(job.id), pair_(job.pair), nodes_(db), jobs_(db), recoveries_(db), steps_(db), logs_(db), cap_(max_output_lines),
+      echo_(echo), kill_at_(std::move(kill_at)) {}
+
+void JobRecorder::store(storage::NewLogLine line) {
+    auto lines = cap_.pass(std::move(line));
+    if (!lines.empty()) logs_.append(job_, lines);
+}
 
 // Each step change is also a log line of stream "step" (JSON), so one ordered,
 // gapless sequence carries everything a live viewer needs.
@@ -22,7 +28,7 @@ void JobRecorder::log_step(rollout::StepId step, const RunningStep& running, sto
                         {"role", running.role.empty() ? nlohmann::json(nullptr) : nlohmann::json(running.role)},
                         {"state", storage::to_string(state)},
                         {"message", common::to_display_text(message)}};
-    logs_.append(job_, {storage::NewLogLine{running.node, "step", text.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), std::nullopt}});
+    store({running.node, "step", text.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), std::nullopt});
 }
 
 rollout::StepId JobRecorder::begin_step(const std::string& node, rollout::StepName name) {
@@ -54,8 +60,12 @@ void JobRecorder::end_step(rollout::StepId step, storage::StepState state, const
 
 void JobRecorder::log(const std::string& node, std::string_view stream, std::string_view raw_text) {
     auto text = common::to_display_text(raw_text);
-    logs_.append(job_, {storage::NewLogLine{node, std::string(stream), text, std::nullopt}});
+    store({node, std::string(stream), text, std::nullopt});
     if (echo_) echo_->log(node, stream, text);
+}
+
+void JobRecorder::finish() {
+    if (auto summary = cap_.summary()) logs_.append(job_, {*summary});
 }
 
 void JobRecorder::node_deployed(const std::string& node, const std::string& commit) {

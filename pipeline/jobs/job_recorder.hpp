@@ -1,11 +1,13 @@
 #pragma once
 // A Reporter that writes every step and log line of one job to the job store
 // at once (readers follow the job live), and passes them on to an optional
-// second reporter, such as the CLI's console.
+// second reporter, such as the CLI's console. The stored log is bounded
+// (output_cap.hpp); the echo gets every line.
 // Throws storage::StorageError when the database fails.
 
 #include <map>
 
+#include "pipeline/jobs/output_cap.hpp"
 #include "pipeline/rollout/reporter.hpp"
 #include "storage/job_store.hpp"
 #include "storage/log_store.hpp"
@@ -20,8 +22,9 @@ public:
     // `kill_at` ("NODE:STEP", ":STEP" for a pair-wide step; empty = never) is
     // the fault tests' way to die like an OOM kill: SIGKILL of this process
     // the moment that step has been recorded as started.
-    JobRecorder(storage::Database& db, const storage::Job& job, rollout::Reporter* echo = nullptr,
-                std::string kill_at = {});
+    // `max_output_lines`: server.max_log_lines_per_job.
+    JobRecorder(storage::Database& db, const storage::Job& job, std::size_t max_output_lines,
+                rollout::Reporter* echo = nullptr, std::string kill_at = {});
 
     rollout::StepId begin_step(const std::string& node, rollout::StepName name) override;
     void end_step(rollout::StepId step, storage::StepState state, const std::string& message) override;
@@ -32,6 +35,9 @@ public:
     bool cancel_requested() override;
     void needs_recovery(const std::string& node, const std::string& reason, const std::string& commit) override;
     void pair_consistent() override;
+    // Once the rollout is over: a last line with the count of output lines
+    // not stored, if there were any.
+    void finish();
 
 private:
     struct RunningStep {
@@ -41,6 +47,7 @@ private:
     };
     void log_step(rollout::StepId step, const RunningStep& running, storage::StepState state,
                   const std::string& message);
+    void store(storage::NewLogLine line);
 
     storage::JobId job_;
     std::string pair_;
@@ -49,6 +56,7 @@ private:
     storage::RecoveryStore recoveries_;
     storage::StepStore steps_;
     storage::LogStore logs_;
+    OutputCap cap_;
     rollout::Reporter* echo_;
     std::map<rollout::StepId, rollout::StepId> echo_steps_;  // stored step id -> the echo's id
     std::map<rollout::StepId, RunningStep> running_;

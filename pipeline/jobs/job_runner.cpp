@@ -18,11 +18,13 @@ rollout::RolloutOutcome run_job(const config::Config& config, storage::Database&
         const auto* pair = config.find_pair(job.pair);
         if (!pair) throw std::runtime_error(fmt::format("pair \"{}\" is no longer configured", job.pair));
         const char* kill_at = std::getenv("LBDEPLOY_KILL_AT");  // fault tests only (job_recorder.hpp)
-        JobRecorder recorder(db, job, echo, kill_at ? kill_at : "");
+        JobRecorder recorder(db, job, static_cast<std::size_t>(config.server.max_log_lines_per_job), echo,
+                             kill_at ? kill_at : "");
         LeaseKeeper lease(db.path(), job.id);
         bool may_recover = pair->recovery == config::Recovery::automatic || job.trigger == storage::Trigger::recovery;
         outcome = rollout::Rollout(config, *pair, repositories, recorder)
                       .run({job.id, job.commit, job.dry_run, may_recover});
+        recorder.finish();
     } catch (const std::exception& e) {
         outcome.state = storage::JobState::failed;
         outcome.error = fmt::format("internal error: {}", e.what());

@@ -7,7 +7,7 @@
 #include "common/text.hpp"
 #include "pipeline/rollout/check_runner.hpp"
 #include "pipeline/rollout/service_actions.hpp"
-#include "pipeline/rollout/unified_diff.hpp"
+#include "pipeline/transport/text_diff.hpp"
 
 namespace lbdeploy::rollout {
 
@@ -146,7 +146,7 @@ StepResult NodeRollout::show_diff() {
         for (const auto& change : changes_) {
             const auto& desired = *change.desired;
             std::string before = change.before ? change.before->content : std::string();
-            auto diff = unified_diff(before, desired.content, change.before ? desired.dest : "/dev/null",
+            auto diff = transport::unified_diff(before, desired.content, change.before ? desired.dest : "/dev/null",
                                      desired.dest);
             if (!change.content_changed) diff = fmt::format("mode of {} becomes {:04o}\n", desired.dest, *desired.mode);
             for (auto line : common::split_lines(diff)) reporter_.log(link_.name(), "diff", line);

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "common/unique_fd.hpp"
+#include "pipeline/transport/git_check.hpp"
 
 namespace lbdeploy::transport {
 
@@ -60,12 +61,7 @@ std::string mebibytes(std::size_t bytes) {
     return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
 
-void check(int rc, std::string_view what) {
-    if (rc < 0) {
-        const git_error* error = git_error_last();
-        throw GitError(fmt::format("{}: {}", what, error && error->message ? error->message : "unknown error"));
-    }
-}
+using detail::check_git;
 
 // Serialises fetches of one mirror across threads and processes; released on close.
 class FileLock {
@@ -83,8 +79,15 @@ private:
 
 }  // namespace
 
+void detail::check_git(int rc, std::string_view what) {
+    if (rc < 0) {
+        const git_error* error = git_error_last();
+        throw GitError(fmt::format("{}: {}", what, error && error->message ? error->message : "unknown error"));
+    }
+}
+
 GitLibrary::GitLibrary() {
-    check(git_libgit2_init(), "libgit2 could not be initialised");
+    check_git(git_libgit2_init(), "libgit2 could not be initialised");
 }
 
 GitLibrary::~GitLibrary() {
@@ -98,23 +101,23 @@ struct Mirror::Impl {
 
     TreePtr tree_of(const std::string& commit) const {
         git_oid oid;
-        check(git_oid_fromstr(&oid, commit.c_str()), "not a commit SHA: " + commit);
+        check_git(git_oid_fromstr(&oid, commit.c_str()), "not a commit SHA: " + commit);
         git_commit* raw_commit = nullptr;
-        check(git_commit_lookup(&raw_commit, repo.get(), &oid), "commit " + commit);
+        check_git(git_commit_lookup(&raw_commit, repo.get(), &oid), "commit " + commit);
         CommitPtr owned_commit(raw_commit);
         git_tree* raw_tree = nullptr;
-        check(git_commit_tree(&raw_tree, owned_commit.get()), "tree of " + commit);
+        check_git(git_commit_tree(&raw_tree, owned_commit.get()), "tree of " + commit);
         return TreePtr(raw_tree);
     }
 
     // The blob's size from its header: a huge blob is refused before it is inflated.
     std::size_t blob_size(const git_oid* id, const std::string& path) const {
         git_odb* raw_odb = nullptr;
-        check(git_repository_odb(&raw_odb, repo.get()), "object database");
+        check_git(git_repository_odb(&raw_odb, repo.get()), "object database");
         OdbPtr odb(raw_odb);
         std::size_t size = 0;
         git_object_t type = GIT_OBJECT_INVALID;
-        check(git_odb_read_header(&size, &type, odb.get(), id), "blob " + path);
+        check_git(git_odb_read_header(&size, &type, odb.get(), id), "blob " + path);
         return size;
     }
 
@@ -140,7 +143,7 @@ struct Mirror::Impl {
                                        repository.name, mebibytes(limits.max_bytes_per_pair), path));
         }
         git_blob* raw_blob = nullptr;
-        check(git_blob_lookup(&raw_blob, repo.get(), git_tree_entry_id(entry)), "blob " + path);
+        check_git(git_blob_lookup(&raw_blob, repo.get(), git_tree_entry_id(entry)), "blob " + path);
         BlobPtr blob(raw_blob);
         const auto* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
         return TreeFile{std::move(path), std::string(data, static_cast<std::size_t>(git_blob_rawsize(blob.get()))),
@@ -194,10 +197,10 @@ Mirror Mirror::open(const std::filesystem::path& directory, const config::Reposi
     impl->repository = repository;
     git_repository* raw = nullptr;
     if (std::filesystem::exists(directory / "HEAD")) {
-        check(git_repository_open_bare(&raw, directory.c_str()), "open mirror " + directory.string());
+        check_git(git_repository_open_bare(&raw, directory.c_str()), "open mirror " + directory.string());
     } else {
         std::filesystem::create_directories(directory);
-        check(git_repository_init(&raw, directory.c_str(), 1), "create mirror " + directory.string());
+        check_git(git_repository_init(&raw, directory.c_str(), 1), "create mirror " + directory.string());
     }
     impl->repo.reset(raw);
     return Mirror(std::move(impl));
@@ -211,8 +214,8 @@ Mirror::~Mirror() = default;
 void Mirror::fetch() {
     FileLock lock(impl_->directory / "lbdeploy-fetch.lock");
     git_remote* raw = nullptr;
-    check(git_remote_create_anonymous(&raw, impl_->repo.get(), impl_->repository.url.c_str()),
-          "remote " + impl_->repository.name);
+    check_git(git_remote_create_anonymous(&raw, impl_->repo.get(), impl_->repository.url.c_str()),
+              "remote " + impl_->repository.name);
     RemotePtr remote(raw);
     char heads[] = "+refs/heads/*:refs/heads/*";
     char tags[] = "+refs/tags/*:refs/tags/*";
@@ -224,18 +227,18 @@ void Mirror::fetch() {
     options.callbacks.credentials = provide_credentials;
     CredentialContext credentials{impl_->repository};
     options.callbacks.payload = &credentials;
-    check(git_remote_fetch(remote.get(), &refspecs, &options, "lbdeploy fetch"),
-          fmt::format("fetch {} from {}", impl_->repository.name, impl_->repository.url));
+    check_git(git_remote_fetch(remote.get(), &refspecs, &options, "lbdeploy fetch"),
+              fmt::format("fetch {} from {}", impl_->repository.name, impl_->repository.url));
 }
 
 std::string Mirror::resolve(const std::string& ref) const {
     git_object* raw = nullptr;
-    check(git_revparse_single(&raw, impl_->repo.get(), ref.c_str()),
-          fmt::format("{}: unknown ref \"{}\"", impl_->repository.name, ref));
+    check_git(git_revparse_single(&raw, impl_->repo.get(), ref.c_str()),
+              fmt::format("{}: unknown ref \"{}\"", impl_->repository.name, ref));
     ObjectPtr object(raw);
     git_object* peeled = nullptr;
-    check(git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT),
-          fmt::format("{}: \"{}\" is not a commit", impl_->repository.name, ref));
+    check_git(git_object_peel(&peeled, object.get(), GIT_OBJECT_COMMIT),
+              fmt::format("{}: \"{}\" is not a commit", impl_->repository.name, ref));
     ObjectPtr commit(peeled);
     return git_oid_tostr_s(git_object_id(commit.get()));
 }
@@ -249,7 +252,7 @@ std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::st
         git_tree_entry* raw_entry = nullptr;
         int rc = git_tree_entry_bypath(&raw_entry, root.get(), path.c_str());
         if (rc == GIT_ENOTFOUND) return files;
-        check(rc, fmt::format("{}: {}", impl_->repository.name, path));
+        check_git(rc, fmt::format("{}: {}", impl_->repository.name, path));
         TreeEntryPtr entry(raw_entry);
         if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) {
             auto name = std::filesystem::path(path).filename().string();
@@ -257,7 +260,7 @@ std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::st
             return files;
         }
         git_tree* raw_tree = nullptr;
-        check(git_tree_lookup(&raw_tree, impl_->repo.get(), git_tree_entry_id(entry.get())), "tree " + path);
+        check_git(git_tree_lookup(&raw_tree, impl_->repo.get(), git_tree_entry_id(entry.get())), "tree " + path);
         subtree.reset(raw_tree);
         start = subtree.get();
     }
@@ -296,8 +299,8 @@ std::vector<std::string> Mirror::changed_paths(const std::string& from, const st
     auto new_tree = impl_->tree_of(to);
     TreePtr old_tree = from.empty() ? nullptr : impl_->tree_of(from);
     git_diff* raw = nullptr;
-    check(git_diff_tree_to_tree(&raw, impl_->repo.get(), old_tree.get(), new_tree.get(), nullptr),
-          fmt::format("diff {}..{}", from, to));
+    check_git(git_diff_tree_to_tree(&raw, impl_->repo.get(), old_tree.get(), new_tree.get(), nullptr),
+              fmt::format("diff {}..{}", from, to));
     DiffPtr diff(raw);
     std::set<std::string> paths;
     for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {

@@ -1,7 +1,7 @@
 #pragma once
 // Git: one bare mirror per configured repository under data_dir, fetched
-// before each plan, read without a worktree. libgit2 is included by git.cpp
-// only.
+// before each plan, read without a worktree. libgit2 is included by
+// git_mirror.cpp and text_diff.cpp only.
 //
 // Errors: every libgit2 failure throws GitError with libgit2's message.
 // Thread safety: a Mirror belongs to one thread; fetches of the same mirror

@@ -12,9 +12,7 @@ namespace lbdeploy::transport {
 namespace detail {
 
 void StreamCollector::feed(std::string_view data) {
-    if (captured_.size() < max_captured_output) {
-        captured_.append(data.substr(0, max_captured_output - captured_.size()));
-    }
+    captured_.append(data);
     for (char c : data) {
         if (c == '\n' || pending_.size() >= max_line_length) {
             flush();
@@ -72,12 +70,16 @@ CommandResult SshSession::run(const std::string& command, const LineSink& sink, 
     auto channel = impl_->open_channel();
     if (ssh_channel_open_session(channel.get()) != SSH_OK) impl_->fail("cannot open a session channel");
     if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) impl_->fail("cannot start a command");
-    StreamCollector out(sink, false, result.out);
-    StreamCollector err(sink, true, result.err);
+    OutputCapture kept_out(detail::kept_output_part);
+    OutputCapture kept_err(detail::kept_output_part);
+    StreamCollector out(sink, false, kept_out);
+    StreamCollector err(sink, true, kept_err);
     auto deadline = Clock::now() + timeout.value_or(impl_->target.settings.command_timeout);
     impl_->pump(channel.get(), out, err, deadline, result.timed_out);
     out.finish();
     err.finish();
+    result.out = kept_out.text();
+    result.err = kept_err.text();
     if (result.timed_out) {
         ssh_channel_request_send_signal(channel.get(), "KILL");
         return result;
@@ -100,8 +102,8 @@ std::string SshSession::unix_socket_exchange(const std::string& socket_path, std
     // Like `socat`, half-close after the request: HAProxy's CLI answers and
     // closes only once its input ends.
     ssh_channel_send_eof(channel.get());
-    std::string reply;
-    std::string ignored;
+    OutputCapture reply(detail::kept_reply_part);
+    OutputCapture ignored(0);
     const LineSink no_sink;
     StreamCollector out(no_sink, false, reply);
     StreamCollector err(no_sink, true, ignored);
@@ -109,7 +111,7 @@ std::string SshSession::unix_socket_exchange(const std::string& socket_path, std
     impl_->pump(channel.get(), out, err, Clock::now() + timeout, timed_out);
     if (timed_out) throw SshError(fmt::format("{}: no answer from {} within {} ms", impl_->target.host,
                                               socket_path, timeout.count()));
-    return reply;
+    return reply.text();
 }
 
 }  // namespace lbdeploy::transport

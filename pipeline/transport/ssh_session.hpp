@@ -53,8 +53,10 @@ struct SshTarget {
 struct CommandResult {
     int exit_status = -1;  // -1 when the command timed out or was killed by a signal
     bool timed_out = false;
-    std::string out;       // complete stdout
-    std::string err;       // complete stderr
+    // Each stream whole up to 128 KiB; beyond, its first and last 64 KiB
+    // (output_capture.hpp). Every line reaches the LineSink regardless.
+    std::string out;
+    std::string err;
     bool succeeded() const { return exit_status == 0 && !timed_out; }
 };
 

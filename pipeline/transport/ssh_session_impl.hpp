@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "pipeline/transport/output_capture.hpp"
 #include "pipeline/transport/ssh_session.hpp"
 
 namespace lbdeploy::transport::detail {
@@ -49,7 +50,10 @@ using SftpFilePtr = std::unique_ptr<std::remove_pointer_t<sftp_file>, SftpFileDe
 using AttributesPtr = std::unique_ptr<std::remove_pointer_t<sftp_attributes>, AttributesDeleter>;
 using KeyPtr = std::unique_ptr<std::remove_pointer_t<ssh_key>, KeyDeleter>;
 
-constexpr std::size_t max_captured_output = 4 * 1024 * 1024;
+// A command's result keeps this much of each stream's start and end; a unix
+// socket's reply (HAProxy's `show proc`) must come whole, so it gets more.
+constexpr std::size_t kept_output_part = 64 * 1024;
+constexpr std::size_t kept_reply_part = 2 * 1024 * 1024;
 constexpr std::size_t max_line_length = 16 * 1024;
 constexpr std::size_t transfer_chunk = 32 * 1024;
 
@@ -59,7 +63,7 @@ using Clock = std::chrono::steady_clock;
 // Splits one stream into lines for the sink and keeps a bounded copy.
 class StreamCollector {
 public:
-    StreamCollector(const LineSink& sink, bool is_stderr, std::string& captured)
+    StreamCollector(const LineSink& sink, bool is_stderr, OutputCapture& captured)
         : sink_(sink), is_stderr_(is_stderr), captured_(captured) {}
     void feed(std::string_view data);
     void finish();
@@ -68,7 +72,7 @@ private:
     void flush();
     const LineSink& sink_;
     bool is_stderr_;
-    std::string& captured_;
+    OutputCapture& captured_;
     std::string pending_;
 };
 

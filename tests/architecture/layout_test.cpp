@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -89,10 +90,12 @@ TEST_CASE("a module includes headers of modules below it only") {
 }
 
 TEST_CASE("each C library is included by the one place the rule names") {
-    const std::map<std::string, std::string> owners{
-        {"libssh/", "pipeline/transport/ssh_session_impl.hpp"},
-        {"git2", "pipeline/transport/git_mirror.cpp"},
-        {"sqlite3.h", "storage/sqlite.cpp"},
+    // libgit2 has two files, both in transport: the mirrors, and the text
+    // diff that reuses its xdiff (git_check.hpp keeps them one error path).
+    const std::map<std::string, std::set<std::string>> owners{
+        {"libssh/", {"pipeline/transport/ssh_session_impl.hpp"}},
+        {"git2", {"pipeline/transport/git_mirror.cpp", "pipeline/transport/text_diff.cpp"}},
+        {"sqlite3.h", {"storage/sqlite.cpp"}},
     };
     const std::regex system_include(R"(^\s*#\s*include\s+<([^>]+)>)");
     for (const auto& file : files_under(source_roots, {".cpp", ".hpp"})) {
@@ -102,7 +105,7 @@ TEST_CASE("each C library is included by the one place the rule names") {
             if (!std::regex_search(line, match, system_include)) continue;
             auto header = match[1].str();
             for (const auto& [prefix, owner] : owners) {
-                if (header.starts_with(prefix)) CHECK_MESSAGE(relative == owner, relative << " includes <" << header << ">");
+                if (header.starts_with(prefix)) CHECK_MESSAGE(owner.contains(relative), relative << " includes <" << header << ">");
             }
             if (header.starts_with("yaml-cpp/")) CHECK_MESSAGE(relative.starts_with("config/"), relative << " includes yaml-cpp");
         }
