@@ -37,6 +37,7 @@ struct NewJob {
     bool dry_run = false;
     std::optional<JobId> rerun_of;
     std::optional<std::int64_t> delivery_id;
+    bool rollback = false;  // takes the pair back to an older commit, as explicitly asked
 };
 
 struct Job {
@@ -58,6 +59,7 @@ struct Job {
     std::optional<JobId> superseded_by;
     std::optional<std::int64_t> delivery_id;
     std::string owner;  // while running: "HOST PID STARTTIME" of the process running it
+    bool rollback = false;
 };
 
 struct Step {

@@ -98,6 +98,11 @@ ALTER TABLE steps ADD COLUMN role TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE jobs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 )sql",
+    // 5: a job that takes its pair back to an older commit, explicitly asked
+    // for (the API's "rollback": true, `lbdeploy deploy --rollback`).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN rollback INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace
