@@ -15,6 +15,7 @@
 #include "common/process_identity.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/jobs/job_runner.hpp"
+#include "pipeline/jobs/revisions.hpp"
 #include "pipeline/rollout/pair_source.hpp"
 #include "pipeline/rollout/rollout.hpp"
 #include "pipeline/transport/git_mirror.hpp"
@@ -25,7 +26,7 @@
 namespace lbdeploy::cli {
 
 const char* const deploy_usage =
-    "usage: lbdeploy deploy [-c CONFIG] --pair PAIR [--ref REF | --commit SHA] [--dry-run] [--by NAME]\n"
+    "usage: lbdeploy deploy [-c CONFIG] --pair PAIR [--ref REF | --commit SHA] [--rollback] [--dry-run] [--by NAME]\n"
     "\n"
     "Runs one deployment of PAIR now, in this process, recorded in the job store\n"
     "like any other job, and prints its progress. Exit 0 when it succeeded, 1 when\n"
@@ -35,6 +36,8 @@ const char* const deploy_usage =
     "  --pair      the pair to deploy, as named under `pairs:` (required)\n"
     "  --ref       branch or tag of the pair's repository (default: its branch)\n"
     "  --commit    a commit SHA (full or abbreviated) instead of --ref\n"
+    "  --rollback  allow a commit older than what a node of the pair runs (without\n"
+    "              it, such a commit is refused: it would take the pair back)\n"
     "  --dry-run   plan and pre-check, then show the diff per node; change nothing\n"
     "  --by        who asks, for the job history (default: $SUDO_USER or $USER)\n"
     "\n"
@@ -91,7 +94,8 @@ int run_job(const config::Config& config, const Target& target, rollout::Reposit
 
 int deploy_command(const std::vector<std::string>& args, Streams streams) {
     Arguments arguments(args, {{"config", 'c', true}, {"pair", '\0', true}, {"ref", '\0', true},
-                               {"commit", '\0', true}, {"dry-run", '\0', false}, {"by", '\0', true}});
+                               {"commit", '\0', true}, {"dry-run", '\0', false}, {"rollback", '\0', false},
+                               {"by", '\0', true}});
     if (!arguments.positionals().empty()) throw UsageError("deploy takes no positional arguments");
     auto config = config::load_config_or_throw(arguments.value("config").value_or(default_config_path));
     transport::SshLibrary ssh_library;
@@ -106,6 +110,14 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
     }
     auto store = config.server.data_dir / store_file_name;
     auto db = storage::open_store(store);
+    auto deployed = jobs::deployed_commits(db, *target.pair);
+    bool rollback = jobs::takes_back(repos.fetched(target.pair->repository), deployed, target.commit);
+    // A dry run changes nothing, so previewing a rollback needs no --rollback.
+    if (rollback && !arguments.flag("rollback") && !arguments.flag("dry-run")) {
+        streams.err << "lbdeploy deploy: " << jobs::describe_rollback(*target.pair, target.commit, deployed)
+                    << "; to roll back, pass --rollback\n";
+        return 1;
+    }
     storage::JobStore jobs(db);
     interrupt_dead_jobs(jobs, streams.err);
     storage::NewJob request;
@@ -116,6 +128,7 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
     request.trigger = storage::Trigger::manual;
     request.requested_by = requested_by(arguments);
     request.dry_run = arguments.flag("dry-run");
+    request.rollback = rollback;
     auto queued = jobs.enqueue(request);
     if (!queued.created) {
         streams.err << fmt::format("lbdeploy deploy: job {} for {} at {:.12} is already queued or running\n",
