@@ -9,14 +9,16 @@
 #include "cli/job_here.hpp"
 #include "cli/store_location.hpp"
 #include "config/config_loader.hpp"
+#include "pipeline/jobs/revisions.hpp"
 #include "pipeline/rollout/pair_source.hpp"
 #include "pipeline/transport/git_mirror.hpp"
 #include "pipeline/transport/ssh_session.hpp"
+#include "storage/schema.hpp"
 
 namespace lbdeploy::cli {
 
 const char* const deploy_usage =
-    "usage: lbdeploy deploy [-c CONFIG] --pair PAIR [--ref REF | --commit SHA] [--dry-run] [--by NAME]\n"
+    "usage: lbdeploy deploy [-c CONFIG] --pair PAIR [--ref REF | --commit SHA] [--rollback] [--dry-run] [--by NAME]\n"
     "\n"
     "Runs one deployment of PAIR now, in this process, recorded in the job store\n"
     "like any other job, and prints its progress. Exit 0 when it succeeded, 1 when\n"
@@ -26,6 +28,8 @@ const char* const deploy_usage =
     "  --pair      the pair to deploy, as named under `pairs:` (required)\n"
     "  --ref       branch or tag of the pair's repository (default: its branch)\n"
     "  --commit    a commit SHA (full or abbreviated) instead of --ref\n"
+    "  --rollback  allow a commit older than what a node of the pair runs (without\n"
+    "              it, such a commit is refused: it would take the pair back)\n"
     "  --dry-run   plan and pre-check, then show the diff per node; change nothing\n"
     "  --by        who asks, for the job history (default: $SUDO_USER or $USER)\n"
     "\n"
@@ -52,7 +56,8 @@ Target resolve_target(const config::Config& config, const Arguments& arguments, 
 
 int deploy_command(const std::vector<std::string>& args, Streams streams) {
     Arguments arguments(args, {{"config", 'c', true}, {"pair", '\0', true}, {"ref", '\0', true},
-                               {"commit", '\0', true}, {"dry-run", '\0', false}, {"by", '\0', true}});
+                               {"commit", '\0', true}, {"dry-run", '\0', false}, {"rollback", '\0', false},
+                               {"by", '\0', true}});
     if (!arguments.positionals().empty()) throw UsageError("deploy takes no positional arguments");
     auto config = config::load_config_or_throw(arguments.value("config").value_or(default_config_path));
     transport::SshLibrary ssh_library;
@@ -65,6 +70,18 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
         streams.err << "lbdeploy deploy: " << error.what() << '\n';
         return 1;
     }
+    bool rollback = false;
+    {
+        auto db = storage::open_store(config.server.data_dir / store_file_name);
+        auto deployed = jobs::deployed_commits(db, *target.pair);
+        rollback = jobs::takes_back(repos.fetched(target.pair->repository), deployed, target.commit);
+        // A dry run changes nothing, so previewing a rollback needs no --rollback.
+        if (rollback && !arguments.flag("rollback") && !arguments.flag("dry-run")) {
+            streams.err << "lbdeploy deploy: " << jobs::describe_rollback(*target.pair, target.commit, deployed)
+                        << "; to roll back, pass --rollback\n";
+            return 1;
+        }
+    }
     storage::NewJob request;
     request.pair = target.pair->name;
     request.repository = target.pair->repository;
@@ -73,6 +90,7 @@ int deploy_command(const std::vector<std::string>& args, Streams streams) {
     request.trigger = storage::Trigger::manual;
     request.requested_by = requested_by(arguments);
     request.dry_run = arguments.flag("dry-run");
+    request.rollback = rollback;
     return run_job_here(config, repos, request, "deploy", streams);
 }
 

@@ -79,6 +79,7 @@ int jobs_command(const std::vector<std::string>& args, Streams streams) {
     for (const auto& job : jobs) {
         auto note = job.error.empty() ? job.requested_by : job.error;
         if (job.dry_run) note = "[dry run] " + note;
+        if (job.rollback) note = "[rollback] " + note;
         streams.out << fmt::format("{:>6}  {:<16} {:<11} {:<7} {:<8} {:<16} {:<19} {:>8}  {}\n", job.id, job.pair,
                                    storage::to_string(job.state), storage::to_string(job.trigger),
                                    job.commit.substr(0, 8), job.ref, format_time(job.created_at),

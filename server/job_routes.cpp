@@ -5,6 +5,7 @@
 #include "common/text.hpp"
 #include "server/json_views.hpp"
 #include "server/recovery_routes.hpp"
+#include "server/rollback_rule.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
 #include "storage/log_store.hpp"
@@ -108,8 +109,15 @@ awaitable<Reply> rerun_job(ServerContext& context, const Request& request, const
         co_return error_reply(request, http::status::unprocessable_entity, "pair " + job.pair + " is no longer configured");
     }
     if (auto refused = refuse_while_unrecovered(context, request, *pair, job.dry_run)) co_return std::move(*refused);
+    auto body = json_object_body(request);
+    if (!body) co_return std::move(body).error();
+    auto requested = rollback_requested(request, *body);
+    if (!requested) co_return std::move(requested).error();
+    auto rollback = co_await rollback_of(context, request, *pair, job.commit, *requested,
+                                         job.dry_run);
+    if (!rollback) co_return std::move(rollback).error();
     storage::NewJob again{job.pair, job.repository, job.commit, job.ref, storage::Trigger::rerun,
-                          requester(request), job.dry_run, job.id, std::nullopt};
+                          requester(request), job.dry_run, job.id, std::nullopt, *rollback};
     auto queued = queue_job(context, again);
     if (!queued.created) {
         co_return error_reply(request, http::status::conflict,

@@ -22,6 +22,7 @@ nlohmann::json to_json(const storage::Job& job) {
             {"trigger", storage::to_string(job.trigger)},
             {"requested_by", job.requested_by},
             {"dry_run", job.dry_run},
+            {"rollback", job.rollback},
             {"state", storage::to_string(job.state)},
             {"cancel_requested", job.cancel_requested},
             {"created_at", job.created_at},

@@ -17,6 +17,7 @@
 #include "pipeline/transport/git_mirror.hpp"
 #include "server/json_views.hpp"
 #include "server/recovery_routes.hpp"
+#include "server/rollback_rule.hpp"
 #include "server/server_context.hpp"
 #include "storage/job_store.hpp"
 #include "storage/node_state_store.hpp"
@@ -128,23 +129,29 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
     auto found = find_pair(context, request, match, Access::write);
     if (!found) co_return std::move(found).error();
     const auto* pair = *found;
-    auto body = request.body().empty() ? nlohmann::json::object() : nlohmann::json::parse(request.body(), nullptr, false);
-    if (body.is_discarded() || !body.is_object()) co_return error_reply(request, http::status::bad_request, "the body is not a JSON object");
+    auto parsed = json_object_body(request);
+    if (!parsed) co_return std::move(parsed).error();
+    const auto& body = *parsed;
     auto text = [&](const char* key) { return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : std::string(); };
     auto ref = text("ref");
     auto commit = text("commit");
     if (!ref.empty() && !commit.empty()) co_return error_reply(request, http::status::bad_request, "give ref or commit, not both");
     if (body.contains("dry_run") && !body["dry_run"].is_boolean()) co_return error_reply(request, http::status::bad_request, "dry_run must be true or false");
-    if (auto refused = refuse_while_unrecovered(context, request, *pair, body.value("dry_run", false))) {
+    bool dry_run = body.value("dry_run", false);
+    auto requested = rollback_requested(request, body);
+    if (!requested) co_return std::move(requested).error();
+    if (auto refused = refuse_while_unrecovered(context, request, *pair, dry_run)) {
         co_return std::move(*refused);
     }
     const auto& branch = context.config.find_repository(pair->repository)->branch;
     auto wanted = !commit.empty() ? commit : !ref.empty() ? ref : branch;
     auto resolved = co_await resolve_on_pool(context, *pair, wanted);
     if (!resolved) co_return error_reply(request, http::status::unprocessable_entity, resolved.error());
+    auto rollback = co_await rollback_of(context, request, *pair, *resolved, *requested, dry_run);
+    if (!rollback) co_return std::move(rollback).error();
     storage::NewJob job{pair->name, pair->repository, *resolved, commit.empty() ? wanted : branch,
-                        storage::Trigger::manual, requester(request), body.value("dry_run", false), std::nullopt,
-                        std::nullopt};
+                        storage::Trigger::manual, requester(request), dry_run, std::nullopt,
+                        std::nullopt, *rollback};
     auto queued = queue_job(context, job);
     if (!queued.created) {
         co_return error_reply(request, http::status::conflict,

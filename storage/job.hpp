@@ -37,6 +37,7 @@ struct NewJob {
     bool dry_run = false;
     std::optional<JobId> rerun_of;
     std::optional<std::int64_t> delivery_id;
+    bool rollback = false;  // takes the pair back to an older commit, as explicitly asked
 };
 
 struct Job {
@@ -59,6 +60,7 @@ struct Job {
     std::optional<std::int64_t> delivery_id;
     std::string owner;  // while running: "HOST PID STARTTIME" of the process running it
     std::optional<TimeMs> lease_until;  // while running: renewed by the owner (jobs::LeaseKeeper)
+    bool rollback = false;
 };
 
 // How long a running job's lease lasts, and how often its owner renews it.

@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* job_columns =
     "id, pair, repository, commit_sha, ref, trigger, requested_by, dry_run, state, cancel_requested, "
-    "created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id, owner, lease_until";
+    "created_at, started_at, finished_at, error, rerun_of, superseded_by, delivery_id, owner, lease_until, rollback";
 
 Job read_job(const Statement& row) {
     Job job;
@@ -34,6 +34,7 @@ Job read_job(const Statement& row) {
     job.delivery_id = row.optional_int64(16);
     job.owner = row.text(17);
     job.lease_until = row.optional_int64(18);
+    job.rollback = row.int64(19) != 0;
     return job;
 }
 
@@ -48,9 +49,9 @@ std::optional<JobId> live_duplicate(Database& db, const NewJob& job) {
 JobId insert_job(Database& db, const NewJob& job) {
     auto insert = db.prepare(
         "INSERT INTO jobs (pair, repository, commit_sha, ref, trigger, requested_by, dry_run, state, created_at, "
-        "rerun_of, delivery_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?10)");
+        "rerun_of, delivery_id, rollback) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?10, ?11)");
     insert.bind_all(job.pair, job.repository, job.commit, job.ref, to_string(job.trigger), job.requested_by,
-                    job.dry_run, now_ms(), job.rerun_of, job.delivery_id);
+                    job.dry_run, now_ms(), job.rerun_of, job.delivery_id, job.rollback);
     insert.run();
     return db.last_insert_rowid();
 }

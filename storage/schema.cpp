@@ -146,6 +146,11 @@ CREATE TABLE pair_recovery (
     since       INTEGER NOT NULL
 );
 )sql",
+    // 5: a job that takes its pair back to an older commit, explicitly asked
+    // for (the API's "rollback": true, `lbdeploy deploy --rollback`).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN rollback INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 // Foreign keys off while migrations run: a table rebuilt (create, copy,

@@ -6,9 +6,10 @@ const TOKEN_KEY = 'lbdeploy-token';
 const TOKEN_REASON = 'This action needs an API token. It is kept for this browser session only.';
 
 export class HttpError extends Error {
-  constructor(status, message) {
+  constructor(status, message, reply = {}) {
     super(message);
     this.status = status;
+    this.reply = reply;
   }
 }
 
@@ -21,7 +22,7 @@ export async function api(path, options = {}) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, { ...options, headers, body });
   const reply = await response.json().catch(() => ({}));
-  if (!response.ok) throw new HttpError(response.status, reply.error || response.statusText);
+  if (!response.ok) throw new HttpError(response.status, reply.error || response.statusText, reply);
   return reply;
 }
 
@@ -70,6 +71,20 @@ export async function write(path, body) {
     }
   }
   throw new HttpError(401, 'the API token was refused (401)');
+}
+
+// A write that deploys a commit (deploy, re-run). A commit older than what a
+// node runs is refused (409, rollback_required) unless the request says
+// rollback: true, so the user is asked and, if they agree, it is sent again
+// as a rollback. null when the user declined.
+export async function writeDeploy(path, body = {}) {
+  try {
+    return await write(path, body);
+  } catch (error) {
+    if (error.status !== 409 || !error.reply.rollback_required) throw error;
+    if (!window.confirm(`${error.message}.\n\nRoll back to this older commit?`)) return null;
+    return write(path, { ...body, rollback: true });
+  }
 }
 
 // The rollout's procedure (GET /api/v1/steps): stages of steps the job page

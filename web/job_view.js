@@ -1,7 +1,7 @@
 // The job page (/jobs/{id}): header with Re-run and Cancel, the failure, the
 // procedure as a diagram, a dry run's diffs and the live log, all driven by
 // the job's event stream.
-import { api, getProcedure, jobEvents, write } from './api.js';
+import { api, getProcedure, jobEvents, write, writeDeploy } from './api.js';
 import { diagram, stepKey } from './diagram.js';
 import { badge, commitLink, duration, el, isFinal, show, time, toast } from './dom.js';
 import { JobLog } from './job_log.js';
@@ -69,6 +69,7 @@ class JobView {
         `Job #${job.id} · ${job.pair} `,
         badge(job.state),
         job.dry_run ? el('span', { class: 'muted' }, ' dry run') : null,
+        job.rollback ? el('span', { class: 'muted' }, ' rollback') : null,
       ),
       jobMeta(job),
       recoveryNote(job.pair, job.recovery),
@@ -81,8 +82,8 @@ class JobView {
     const button = el('button', { type: 'button', disabled: !isFinal(this.job.state) }, 'Re-run');
     button.addEventListener('click', async () => {
       try {
-        const created = await write(`/api/v1/jobs/${this.job.id}/rerun`);
-        navigate(`/jobs/${created.id}`);
+        const created = await writeDeploy(`/api/v1/jobs/${this.job.id}/rerun`);
+        if (created) navigate(`/jobs/${created.id}`);
       } catch (error) {
         toast(`Re-run refused: ${error.status} ${error.message}`);
       }

@@ -1,6 +1,6 @@
 // The pairs page (/): each pair's nodes, VIP holder, recovery state, drift,
 // last job and a deploy form.
-import { api, write } from './api.js';
+import { api, writeDeploy } from './api.js';
 import { badge, commitLink, el, shortSha, show, time, toast } from './dom.js';
 import { navigate } from './nav.js';
 import { recoveryBadge, recoveryNote } from './recovery.js';
@@ -16,8 +16,8 @@ function deployBody(text, dryRun) {
 
 async function deploy(pair, body) {
   try {
-    const job = await write(`/api/v1/pairs/${encodeURIComponent(pair.name)}/deploy`, body);
-    navigate(`/jobs/${job.id}`);
+    const job = await writeDeploy(`/api/v1/pairs/${encodeURIComponent(pair.name)}/deploy`, body);
+    if (job) navigate(`/jobs/${job.id}`);
   } catch (error) {
     toast(`Deploy refused: ${error.status} ${error.message}`);
   }

@@ -79,7 +79,9 @@ std::vector<storage::JobId> queue_recovery_jobs(const config::Config& config, st
         auto waiting = jobs.list(queued_deploys);
         bool pair_has_queued = std::any_of(waiting.begin(), waiting.end(), [](const auto& w) { return !w.dry_run; });
         if (pair_has_queued) continue;  // that job's pre-check recovers the nodes (a dry run would not)
-        auto again = jobs.enqueue(recovery_of(config, *pair, job->commit, job->id));
+        auto again_job = recovery_of(config, *pair, job->commit, job->id);
+        again_job.rollback = job->rollback;  // what it deploys again was asked for as one
+        auto again = jobs.enqueue(again_job);
         if (again.created) queued.push_back(again.job_id);
     }
     return queued;

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <tuple>
-
 
 #include "common/process_identity.hpp"
 #include "pipeline/jobs/delivery_planner.hpp"
@@ -238,7 +236,13 @@ void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& 
     storage::DeliveryStore deliveries(db);
     // The same push delivered again under another key is planned once.
     std::map<std::string, std::pair<std::int64_t, DeliveryPlan>> planned;
-    std::vector<std::tuple<std::int64_t, std::string, std::string>> outcomes;
+    struct Outcome {
+        std::int64_t delivery;
+        std::string outcome;
+        std::string reason;
+        std::string detail;
+    };
+    std::vector<Outcome> outcomes;
     deliveries.mark_planning(batch);
     for (auto id : batch) {
         auto delivery = deliveries.find(id);
@@ -246,27 +250,32 @@ void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& 
         auto key = fmt::format("{}|{}|{}|{}", delivery->repository, delivery->event, delivery->before, delivery->after);
         if (auto same = planned.find(key); same != planned.end()) {
             const auto& [first, plan] = same->second;
-            outcomes.emplace_back(id, plan.outcome, fmt::format("as delivery {}: {}", first, plan.detail));
+            outcomes.push_back({id, plan.outcome, plan.reason, fmt::format("as delivery {}: {}", first, plan.detail)});
             continue;
         }
         try {
             auto plan = plan_delivery(config_, repositories, db, *delivery);
             announce(db, plan);
-            outcomes.emplace_back(id, plan.outcome, plan.detail);
+            outcomes.push_back({id, plan.outcome, plan.reason, plan.detail});
             planned.emplace(key, std::pair{id, std::move(plan)});
         } catch (const std::exception& e) {
-            outcomes.emplace_back(id, "failed", e.what());
+            outcomes.push_back({id, "failed", "", e.what()});
         }
     }
     // One write transaction for the batch: the HTTP thread records deliveries
     // meanwhile, and every lock taken here is a wait there.
     storage::Transaction transaction(db);
-    for (const auto& [id, outcome, detail] : outcomes) deliveries.set_outcome(id, outcome, detail);
+    for (const auto& done : outcomes) deliveries.set_outcome(done.delivery, done.outcome, done.detail);
     transaction.commit();
     if (!log_) return;
-    for (const auto& [id, outcome, detail] : outcomes) {
-        log_->write(outcome == "failed" ? "delivery.failed" : "delivery.planned",
-                    {{"delivery", std::to_string(id)}, {"outcome", outcome}, {"detail", detail}});
+    for (const auto& done : outcomes) {
+        auto id = std::to_string(done.delivery);
+        if (done.outcome == "ignored") {
+            log_->write("delivery.ignored", {{"delivery", id}, {"reason", done.reason}, {"detail", done.detail}});
+            continue;
+        }
+        log_->write(done.outcome == "failed" ? "delivery.failed" : "delivery.planned",
+                    {{"delivery", id}, {"outcome", done.outcome}, {"detail", done.detail}});
     }
 }
 

@@ -9,8 +9,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <memory>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include "common/unique_fd.hpp"
@@ -108,6 +109,19 @@ struct Mirror::Impl {
         git_tree* raw_tree = nullptr;
         check_git(git_commit_tree(&raw_tree, owned_commit.get()), "tree of " + commit);
         return TreePtr(raw_tree);
+    }
+
+    // The id of a commit the mirror holds, named by its full SHA; nullopt for
+    // anything else, so that outside input never reaches revparse's syntax.
+    std::optional<git_oid> commit_id(const std::string& sha) const {
+        git_oid oid;
+        if (sha.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, sha.c_str()) != 0) return std::nullopt;
+        git_commit* raw_commit = nullptr;
+        int rc = git_commit_lookup(&raw_commit, repo.get(), &oid);
+        if (rc == GIT_ENOTFOUND) return std::nullopt;  // unknown, or an object that is not a commit
+        check_git(rc, "commit " + sha);
+        CommitPtr found(raw_commit);
+        return oid;
     }
 
     // The blob's size from its header: a huge blob is refused before it is inflated.
@@ -241,6 +255,20 @@ std::string Mirror::resolve(const std::string& ref) const {
               fmt::format("{}: \"{}\" is not a commit", impl_->repository.name, ref));
     ObjectPtr commit(peeled);
     return git_oid_tostr_s(git_object_id(commit.get()));
+}
+
+std::string Mirror::branch_head(const std::string& branch) const {
+    return resolve("refs/heads/" + branch);
+}
+
+bool Mirror::is_ancestor(const std::string& ancestor, const std::string& descendant) const {
+    auto older = impl_->commit_id(ancestor);
+    auto newer = impl_->commit_id(descendant);
+    if (!older || !newer) return false;
+    if (git_oid_equal(&*older, &*newer)) return true;  // libgit2 does not count a commit as its own descendant
+    int rc = git_graph_descendant_of(impl_->repo.get(), &*newer, &*older);
+    check_git(rc, fmt::format("is {} an ancestor of {}", ancestor, descendant));
+    return rc == 1;
 }
 
 std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::string& path, TreeBudget& budget) const {

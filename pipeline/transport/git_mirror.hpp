@@ -60,6 +60,14 @@ public:
     void fetch();
     // A full SHA for a branch, tag, full or abbreviated SHA; GitError when unknown.
     std::string resolve(const std::string& ref) const;
+    // The commit refs/heads/<branch> points to: never a tag or another ref
+    // that happens to share the branch's name. GitError when there is no such branch.
+    std::string branch_head(const std::string& branch) const;
+    // Whether `ancestor` is `descendant` or one of its ancestors. Both must be
+    // full SHAs of commits the mirror holds: anything else (an abbreviation,
+    // a ref name, an unknown SHA, a tag object) answers false, since a
+    // payload's SHA is outside input and an unknown commit is on no branch.
+    bool is_ancestor(const std::string& ancestor, const std::string& descendant) const;
     // Every file below `path` ("" = the whole tree) at `commit`; a `path` that
     // names a file yields that one file with path = its name. Symlinks and
     // submodules are refused. An absent path yields nothing. Throws GitError

@@ -2,6 +2,30 @@
 # Sourced by tests/server/server_test: the cases without the lab (ctest label
 # `server`), on the hermetic configuration (hermetic_config).
 
+# A commit on the checked-out branch of the hermetic repository that changes
+# dmz's haproxy.cfg; prints its SHA.
+commit_config() {  # TEXT
+    echo "global # $1" > "$WORK/repo/dmz/filesystem/etc/haproxy/haproxy.cfg"
+    git -C "$WORK/repo" -c user.name=t -c user.email=t@t.invalid commit -q -am "$1"
+    git -C "$WORK/repo" rev-parse HEAD
+}
+# What node_state would say after a deploy (the lab cases prove the nodes):
+# lb1 runs LB1, lb2 runs LB2 (default: LB1).
+nodes_run() {  # LB1 [LB2]
+    sql "INSERT OR REPLACE INTO node_state (pair, node, deployed_commit) VALUES ('dmz', 'lb1', '$1'), ('dmz', 'lb2', '${2:-$1}')"
+}
+delivery_id() { sed -n 's/.*"delivery":\([0-9]*\).*/\1/p' "$WORK/body"; }  # of the last webhook reply
+# Sends a webhook that must be accepted and waits until it is planned;
+# OUTCOME|DETAIL in $WORK/outcome.
+planned_hook() {  # EVENT BODY [EXTRA-CURL-ARGS...]
+    local status id
+    status=$(hook "$@")
+    [ "$status" = 202 ] || fail "$1 not accepted: HTTP $status $(cat "$WORK/body")"
+    id=$(delivery_id)
+    wait_for 10 "delivery $id to be planned" sql_is "SELECT outcome IN ('received', 'planning') FROM deliveries WHERE id = $id" 0
+    sql "SELECT outcome || '|' || detail FROM deliveries WHERE id = $id" > "$WORK/outcome"
+}
+
 case_http_errors() {
     hermetic_config
     start_server
@@ -58,10 +82,10 @@ case_redelivery() {
     [ "$(hook "Push Hook" "$body" -H "Idempotency-Key: delivery-1")" = 202 ] || fail "first delivery not 202: $(cat "$WORK/body")"
     [ "$(hook "Push Hook" "$body" -H "Idempotency-Key: delivery-1")" = 200 ] || fail "redelivery not 200"
     grep -q '"duplicate":true' "$WORK/body" || fail "redelivery not reported as duplicate"
+    # The branch decides what deploys: the next commit only once this delivery is planned.
+    wait_for 10 "the first delivery to be planned" sql_is "SELECT count(*) FROM deliveries WHERE outcome = 'queued'" 1
     # Without Idempotency-Key (older GitLab): the same project+ref+after.
-    echo "global # 2" > "$WORK/repo/dmz/filesystem/etc/haproxy/haproxy.cfg"
-    git -C "$WORK/repo" -c user.name=t -c user.email=t@t.invalid commit -q -am two
-    body=$(push_body "$WORK/repo" "$head" "$(git -C "$WORK/repo" rev-parse HEAD)")
+    body=$(push_body "$WORK/repo" "$head" "$(commit_config 2)")
     [ "$(hook "Push Hook" "$body")" = 202 ] || fail "keyless delivery not 202"
     [ "$(hook "Push Hook" "$body")" = 200 ] || fail "keyless redelivery not 200"
     wait_for 10 "the deliveries to be planned" sql_is "SELECT count(*) FROM deliveries WHERE outcome IN ('received', 'planning')" 0
@@ -216,4 +240,91 @@ case_manual_recovery() {
     expect_status 200 "the pair" "$(URL /api/v1/pairs/dmz)"
     grep -q '"state":"needs_recovery"' "$WORK/body" || fail "an unreachable pair is no longer marked: $(cat "$WORK/body")"
     note "interrupted by lease, marked, deploy and re-run 409, dry run 201, recover 201 (job $recovery)"
+}
+
+# Deliveries trigger, the branch decides: a push whose `after` is not on the
+# branch, or that both nodes already run, queues nothing; a merge whose head
+# both nodes have passed neither; what is queued is the branch head.
+case_stale_revisions() {
+    hermetic_config
+    local first second third feature tagged ahead fourth expect after reason n=0
+    first=$(git -C "$WORK/repo" rev-parse HEAD)
+    second=$(commit_config two)
+    third=$(commit_config three)
+    git -C "$WORK/repo" checkout -q -b feature "$first"
+    feature=$(commit_config feature)
+    git -C "$WORK/repo" checkout -q --detach "$first"
+    tagged=$(commit_config tagged)  # on no branch: only a tag names it
+    git -C "$WORK/repo" tag -a -m tag v-tagged
+    git -C "$WORK/repo" checkout -q -b ahead "$third"
+    ahead=$(commit_config ahead)
+    git -C "$WORK/repo" checkout -q main
+    start_server
+    nodes_run "$third"
+    for expect in "$second|stale" "$third|stale" "$feature|not on branch" "$tagged|not on branch" \
+        "main~1|not on branch" "0123456789abcdef0123456789abcdef01234567|not on branch"; do
+        IFS='|' read -r after reason <<< "$expect"
+        n=$((n + 1))
+        planned_hook "Push Hook" "$(push_body "$WORK/repo" 0000000000000000000000000000000000000000 "$after")" \
+            -H "Idempotency-Key: revision-$n"
+        grep -q "^ignored|$reason: " "$WORK/outcome" || fail "push of $after: $(cat "$WORK/outcome"), expected ignored, $reason"
+    done
+    nodes_run "$ahead"
+    planned_hook "Merge Request Hook" "$(merge_body "$WORK/repo" "$third")"
+    grep -q "^ignored|stale: " "$WORK/outcome" || fail "merge behind the nodes: $(cat "$WORK/outcome")"
+    [ "$(sql "SELECT count(*) FROM jobs")" = 0 ] || fail "a stale or foreign revision queued $(sql "SELECT count(*) FROM jobs") jobs"
+    grep -q 'delivery.ignored .*reason=stale' "$WORK/serve.out" || fail "no delivery.ignored event with reason=stale"
+    grep -q 'delivery.ignored .*reason="not on branch"' "$WORK/serve.out" || fail "no delivery.ignored event for not on branch"
+    # A late delivery of an older push, with lb2 behind it: the head deploys, not `after`.
+    nodes_run "$third" "$first"
+    planned_hook "Push Hook" "$(push_body "$WORK/repo" "$first" "$second")" -H "Idempotency-Key: late"
+    grep -q "^queued|dmz: job " "$WORK/outcome" || fail "late push with a node behind: $(cat "$WORK/outcome")"
+    [ "$(sql "SELECT commit_sha FROM jobs")" = "$third" ] || fail "the late push queued $(sql "SELECT commit_sha FROM jobs"), not the head"
+    fourth=$(commit_config four)
+    planned_hook "Push Hook" "$(push_body "$WORK/repo" "$third" "$fourth")"
+    grep -q "^queued|dmz: job " "$WORK/outcome" || fail "a normal push: $(cat "$WORK/outcome")"
+    [ "$(sql "SELECT count(*) FROM jobs WHERE commit_sha = '$fourth'")" = 1 ] || fail "the normal push queued no job"
+    note "$n stale or foreign pushes and a stale merge ignored with their reason; a late push deployed the head"
+}
+
+# An older commit through the API, a re-run or the CLI is an explicit rollback.
+case_rollback_deploy() {
+    hermetic_config
+    local first second id rerun
+    first=$(git -C "$WORK/repo" rev-parse HEAD)
+    second=$(commit_config two)
+    start_server
+    nodes_run "$second"
+    local api=(-X POST -H "Authorization: Bearer api-token-1" "$(URL /api/v1/pairs/dmz/deploy)")
+    expect_status 409 "an older commit without rollback" --data "{\"commit\":\"$first\"}" "${api[@]}"
+    grep -q '"rollback_required":true' "$WORK/body" || fail "the 409 does not say a rollback is required"
+    grep -qF 'to roll back, pass \"rollback\": true' "$WORK/body" || fail "the 409 does not say how: $(cat "$WORK/body")"
+    expect_status 400 "rollback not a boolean" --data "{\"commit\":\"$first\",\"rollback\":1}" "${api[@]}"
+    expect_status 201 "a dry run of the rollback" --data "{\"commit\":\"$first\",\"dry_run\":true}" "${api[@]}"
+    expect_status 201 "the rollback" --data "{\"commit\":\"$first\",\"rollback\":true}" "${api[@]}"
+    id=$(created_id)
+    grep -q '"rollback":true' "$WORK/body" || fail "the job is not shown as a rollback: $(cat "$WORK/body")"
+    [ "$(sql "SELECT rollback FROM jobs WHERE id = $id")" = 1 ] || fail "job $id is not recorded as a rollback"
+    wait_for 10 "job $id to finish" job_final "$id"
+    expect_status 409 "a re-run of it without rollback" -X POST -H "Authorization: Bearer api-token-1" "$(URL "/api/v1/jobs/$id/rerun")"
+    expect_status 201 "a re-run of it with rollback" -X POST -H "Authorization: Bearer api-token-1" --data '{"rollback":true}' \
+        "$(URL "/api/v1/jobs/$id/rerun")"
+    rerun=$(created_id)
+    [ "$(sql "SELECT rollback FROM jobs WHERE id = $rerun")" = 1 ] || fail "the re-run is not recorded as a rollback"
+    wait_for 10 "job $rerun to finish" job_final "$rerun"
+    expect_status 201 "the branch head" --data '{}' "${api[@]}"
+    grep -q '"rollback":false' "$WORK/body" || fail "a deploy of the head is shown as a rollback"
+    stop_server
+    local jobs_before
+    jobs_before=$(sql "SELECT count(*) FROM jobs")
+    if "$LBDEPLOY_BINARY" deploy -c "$WORK/lbdeploy.yaml" --pair dmz --commit "$first" > "$WORK/cli.out" 2>&1; then
+        fail "lbdeploy deploy of an older commit without --rollback succeeded"
+    fi
+    grep -q "to roll back, pass --rollback" "$WORK/cli.out" || fail "the CLI does not say how: $(cat "$WORK/cli.out")"
+    [ "$(sql "SELECT count(*) FROM jobs")" = "$jobs_before" ] || fail "the refused CLI deploy recorded a job"
+    "$LBDEPLOY_BINARY" deploy -c "$WORK/lbdeploy.yaml" --pair dmz --commit "$first" --rollback > "$WORK/cli.out" 2>&1 || true
+    [ "$(sql "SELECT rollback || ' ' || commit_sha FROM jobs ORDER BY id DESC LIMIT 1")" = "1 $first" ] ||
+        fail "lbdeploy deploy --rollback recorded no rollback: $(cat "$WORK/cli.out")"
+    "$LBDEPLOY_BINARY" jobs --db "$DB" --limit 1 | grep -q '\[rollback\]' || fail "lbdeploy jobs does not show the rollback"
+    note "409 without rollback (API, re-run, CLI); rollback jobs $id, $rerun and the CLI's recorded and shown"
 }

@@ -3,61 +3,20 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <fmt/format.h>
-
 #include "pipeline/rollout/pair_source.hpp"
 #include "pipeline_config.hpp"
 #include "support/temp_dir.hpp"
+#include "test_repos.hpp"
 
 using namespace lbdeploy::transport;
 using lbdeploy::rollout::affected_pairs;
 using lbdeploy::rollout::Repositories;
+using lbdeploy::testing::git;
+using lbdeploy::testing::head_of;
+using lbdeploy::testing::Repos;
+using lbdeploy::testing::rev_parse;
 using lbdeploy::testing::TempDir;
 using lbdeploy::testing::write_file;
-
-namespace {
-
-void git(const std::filesystem::path& repo, const std::string& args) {
-    auto command = fmt::format("git -C '{}' -c user.name=test -c user.email=test@lbdeploy.invalid "
-                               "-c init.defaultBranch=main {} >/dev/null 2>&1", repo.string(), args);
-    REQUIRE_MESSAGE(std::system(command.c_str()) == 0, command);
-}
-
-std::string head_of(const std::filesystem::path& repo) {
-    std::string command = fmt::format("git -C '{}' rev-parse HEAD", repo.string());
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    char buffer[64] = {};
-    REQUIRE(fgets(buffer, sizeof buffer, pipe));
-    pclose(pipe);
-    return std::string(buffer, 40);
-}
-
-struct Repos {
-    TempDir dir;
-    std::filesystem::path lb_config = dir / "lb-config";
-    std::filesystem::path lua = dir / "lua";
-
-    Repos() {
-        for (const auto& repo : {lb_config, lua}) {
-            std::filesystem::create_directories(repo);
-            git(repo, "init -q");
-        }
-        write_file(lb_config / "dmz/filesystem/etc/haproxy/haproxy.cfg", "global\n");
-        write_file(lb_config / "dmz/filesystem/etc/keepalived/keepalived-lb1.conf", "lb1\n");
-        write_file(lb_config / "dmz/filesystem/etc/keepalived/keepalived-lb2.conf", "lb2\n");
-        write_file(lb_config / "intranet/filesystem/etc/haproxy/haproxy.cfg", "intranet\n");
-        git(lb_config, "add -A");
-        git(lb_config, "commit -q -m one");
-        write_file(lua / "lua/version.lua", "v1\n");
-        git(lua, "add -A");
-        git(lua, "commit -q -m lua");
-        git(lua, "tag v1");
-    }
-};
-
-}  // namespace
 
 TEST_CASE("each limit on a pair's sources is a GitError naming it, raised before the blob over it is loaded") {
     GitLibrary library;
@@ -164,5 +123,45 @@ TEST_CASE("an unreachable repository is a GitError naming it") {
         FAIL("fetch from a missing repository succeeded");
     } catch (const GitError& e) {
         CHECK(std::string(e.what()).find("fetch lb-config from") != std::string::npos);
+    }
+}
+
+TEST_CASE("is_ancestor answers for full commit SHAs of the mirror only, and branch_head reads the branch, not a tag") {
+    GitLibrary library;
+    Repos repos;
+    auto config = lbdeploy::testing::pipeline_test_config(repos.lb_config.string(), repos.lua.string(),
+                                                          (repos.dir / "data").string());
+    auto first = head_of(repos.lb_config);
+    write_file(repos.lb_config / "dmz/filesystem/etc/haproxy/haproxy.cfg", "global # 2\n");
+    git(repos.lb_config, "commit -q -am two");
+    auto second = head_of(repos.lb_config);
+    // A branch off the first commit, and an annotated tag on it named like the deploy branch.
+    git(repos.lb_config, "checkout -q -b feature " + first);
+    write_file(repos.lb_config / "dmz/filesystem/etc/haproxy/haproxy.cfg", "global # feature\n");
+    git(repos.lb_config, "commit -q -am feature");
+    auto feature = head_of(repos.lb_config);
+    git(repos.lb_config, "checkout -q main");
+    git(repos.lb_config, "tag -a -m tag main " + feature);
+    auto tag_object = rev_parse(repos.lb_config, "refs/tags/main");
+    auto mirror = Mirror::open(mirror_directory(config.server.data_dir, "lb-config"),
+                               *config.find_repository("lb-config"));
+    mirror.fetch();
+
+    CHECK(mirror.branch_head("main") == second);
+    CHECK(mirror.resolve("refs/tags/main") == feature);
+    CHECK(tag_object != feature);
+    CHECK(mirror.is_ancestor(first, second));
+    CHECK(mirror.is_ancestor(second, second));
+    CHECK_FALSE(mirror.is_ancestor(second, first));
+    CHECK(mirror.is_ancestor(first, feature));
+    CHECK_FALSE(mirror.is_ancestor(feature, second));  // another branch's head
+    CHECK_FALSE(mirror.is_ancestor(second, feature));
+    // Outside input that is no full SHA of a commit is on no branch, whatever git would make of it.
+    for (const auto& odd : {std::string("main"), std::string("main~1"), first.substr(0, 12), tag_object,
+                            std::string(40, '0'), std::string("0123456789abcdef0123456789abcdef01234567"),
+                            first + "x", std::string()}) {
+        CAPTURE(odd);
+        CHECK_FALSE(mirror.is_ancestor(odd, second));
+        CHECK_FALSE(mirror.is_ancestor(first, odd));
     }
 }
