@@ -26,7 +26,8 @@ const char* const deploy_usage =
     "\n"
     "  -c, --config  the configuration file (default /etc/lbdeploy/lbdeploy.yaml)\n"
     "  --pair      the pair to deploy, as named under `pairs:` (required)\n"
-    "  --ref       branch or tag of the pair's repository (default: its branch)\n"
+    "  --ref       branch or tag of the pair's repository (default: the head of its\n"
+    "              branch, never a tag of the same name)\n"
     "  --commit    a commit SHA (full or abbreviated) instead of --ref\n"
     "  --rollback  allow a commit older than what a node of the pair runs (without\n"
     "              it, such a commit is refused: it would take the pair back)\n"
@@ -48,8 +49,12 @@ Target resolve_target(const config::Config& config, const Arguments& arguments, 
     auto commit = arguments.value("commit");
     auto ref = arguments.value("ref");
     if (commit && ref) throw UsageError("give --ref or --commit, not both");
-    std::string wanted = commit ? *commit : ref ? *ref : config.find_repository(pair->repository)->branch;
-    return {pair, commit ? *commit : wanted, repos.resolve(*pair, wanted)};
+    // Neither: the head of the branch itself, never a tag that shares its name.
+    if (!commit && !ref) {
+        return {pair, config.find_repository(pair->repository)->branch, repos.branch_head(pair->repository)};
+    }
+    auto wanted = commit ? *commit : *ref;
+    return {pair, wanted, repos.resolve(*pair, wanted)};
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ awaitable<BranchHeads> branch_heads(ServerContext& context) {
             auto directory = transport::mirror_directory(context.config.server.data_dir, repository.name);
             if (!std::filesystem::exists(directory / "HEAD")) continue;
             try {
-                heads[repository.name] = transport::Mirror::open(directory, repository).resolve(repository.branch);
+                heads[repository.name] = transport::Mirror::open(directory, repository).branch_head(repository.branch);
             } catch (const transport::GitError&) {
                 // Not fetched yet: no head to compare with.
             }
@@ -108,16 +108,17 @@ awaitable<Reply> pair_detail(ServerContext& context, const Request& request, con
 }
 
 // Runs a blocking git lookup on the pool and resumes here with the commit, or
-// why the ref does not resolve. The pool's coroutine catches everything itself
-// and returns an optional only because co_spawn needs a default-constructible
-// result (it is never empty).
+// why the ref does not resolve. No ref: the head of the pair's branch, never a
+// tag of its name. The pool's coroutine catches everything itself and returns
+// an optional only because co_spawn needs a default-constructible result (it
+// is never empty).
 awaitable<common::Result<std::string>> resolve_on_pool(ServerContext& context, const config::Pair& pair,
-                                                       std::string ref) {
+                                                       std::optional<std::string> ref) {
     using Resolved = common::Result<std::string>;
     auto lookup = [&context, &pair, ref]() -> awaitable<std::optional<Resolved>> {
         try {
             rollout::Repositories repositories(context.config);
-            co_return Resolved(repositories.resolve(pair, ref));
+            co_return Resolved(ref ? repositories.resolve(pair, *ref) : repositories.branch_head(pair.repository));
         } catch (const std::exception& e) {
             co_return Resolved(common::fail(e.what()));
         }
@@ -144,12 +145,12 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
         co_return std::move(*refused);
     }
     const auto& branch = context.config.find_repository(pair->repository)->branch;
-    auto wanted = !commit.empty() ? commit : !ref.empty() ? ref : branch;
+    auto wanted = !commit.empty() ? std::optional(commit) : !ref.empty() ? std::optional(ref) : std::nullopt;
     auto resolved = co_await resolve_on_pool(context, *pair, wanted);
     if (!resolved) co_return error_reply(request, http::status::unprocessable_entity, resolved.error());
     auto rollback = co_await rollback_of(context, request, *pair, *resolved, *requested, dry_run);
     if (!rollback) co_return std::move(rollback).error();
-    storage::NewJob job{pair->name, pair->repository, *resolved, commit.empty() ? wanted : branch,
+    storage::NewJob job{pair->name, pair->repository, *resolved, ref.empty() ? branch : ref,
                         storage::Trigger::manual, requester(request), dry_run, std::nullopt,
                         std::nullopt, *rollback};
     auto queued = queue_job(context, job);

@@ -68,8 +68,7 @@ storage::NewJob job_for(const config::Config& config, rollout::Repositories& rep
     job.pair = pair.name;
     job.repository = pair.repository;
     // A change in a dependency deploys the pair's own repository at its branch head.
-    job.commit =
-        pair.repository == delivery.repository ? head : repositories.fetched(pair.repository).branch_head(branch);
+    job.commit = pair.repository == delivery.repository ? head : repositories.branch_head(pair.repository);
     job.ref = branch;
     job.trigger = merge ? storage::Trigger::merge : storage::Trigger::push;
     job.requested_by = delivery.requested_by;

@@ -36,6 +36,11 @@ std::string Repositories::resolve(const config::Pair& pair, const std::string& r
     return fetched(pair.repository).resolve(ref);
 }
 
+std::string Repositories::branch_head(const std::string& repository) {
+    auto& mirror = fetched(repository);  // throws when `repository` is not configured
+    return mirror.branch_head(config_.find_repository(repository)->branch);
+}
+
 PairSource Repositories::read(const config::Pair& pair, const std::string& commit) {
     PairSource source;
     auto root = trim_slashes(pair.root);
@@ -44,8 +49,8 @@ PairSource Repositories::read(const config::Pair& pair, const std::string& commi
     for (const auto& dependency : pair.dependencies) {
         const auto* settings = config_.find_repository(dependency.repository);
         auto& mirror = fetched(dependency.repository);
-        auto ref = settings->ref.empty() ? settings->branch : settings->ref;
-        auto dependency_commit = mirror.resolve(ref);
+        auto dependency_commit =
+            settings->ref.empty() ? branch_head(dependency.repository) : mirror.resolve(settings->ref);
         auto path = trim_slashes(dependency.path);
         source.dependencies.push_back(
             {dependency.repository, dependency_commit, path, mirror.read_tree(dependency_commit, path, budget)});

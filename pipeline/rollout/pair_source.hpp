@@ -21,8 +21,13 @@ public:
     // The mirror of a configured repository, fetched once per Repositories.
     transport::Mirror& fetched(const std::string& repository);
 
-    // A commit SHA for `ref` in the pair's repository.
+    // A commit SHA for a ref a person named (a branch, tag, full or
+    // abbreviated SHA, by git's rules) in the pair's repository.
     std::string resolve(const config::Pair& pair, const std::string& ref);
+
+    // The head of the configured branch of `repository`: refs/heads/<branch>,
+    // never a tag or other ref that shares the branch's name.
+    std::string branch_head(const std::string& repository);
 
     // The pair's files at `commit` and each dependency's files at its pinned
     // ref (or the head of its branch).

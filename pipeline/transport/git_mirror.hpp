@@ -58,7 +58,9 @@ public:
 
     // Fetches every branch and tag (forced, pruned).
     void fetch();
-    // A full SHA for a branch, tag, full or abbreviated SHA; GitError when unknown.
+    // A full SHA for a branch, tag, full or abbreviated SHA; GitError when
+    // unknown. git's rules: a tag wins over a branch of the same name, so
+    // this is for refs a person names; the configured branch is branch_head's.
     std::string resolve(const std::string& ref) const;
     // The commit refs/heads/<branch> points to: never a tag or another ref
     // that happens to share the branch's name. GitError when there is no such branch.

@@ -1,7 +1,8 @@
 #pragma once
 // SSH to one node: one authenticated session reused for every command, file
 // transfer and unix-socket request of a rollout. libssh is included by
-// ssh.cpp only.
+// ssh_session_impl.hpp only, which ssh_session.cpp, ssh_exec.cpp and sftp.cpp
+// include; this header keeps it out of every other file.
 //
 // Errors: connecting, authenticating, host-key mismatches and transport
 // failures throw SshError (HostKeyError for host keys); a command that runs and

@@ -123,3 +123,28 @@ TEST_CASE("no first-party file is over 400 lines") {
         CHECK_MESSAGE(lines.size() <= 400, fs::relative(file, source_dir).string() << " has " << lines.size() << " lines");
     }
 }
+
+// doctest_discover_tests registers each case under its name as one CMake list
+// item, and CMake splits lists at ';': a name with one becomes two ctest tests
+// whose filters match no case, so the case silently runs nothing.
+TEST_CASE("no test case name has a semicolon, which ctest's discovery would split") {
+    const std::regex test_case(R"(^\s*TEST_CASE(_FIXTURE)?\()");
+    const std::regex name(R"(TEST_CASE(?:_FIXTURE)?\((?:[^,"]*,\s*)?"((?:[^"\\]|\\.)*)\")");
+    int cases = 0;
+    for (const auto& file : files_under({"tests"}, {".cpp", ".hpp"})) {
+        auto relative = fs::relative(file, source_dir).string();
+        for (const auto& line : lines_of(file)) {
+            if (!std::regex_search(line, test_case)) continue;
+            std::smatch match;
+            // A name this check cannot read could hide a ';' from it.
+            if (!std::regex_search(line, match, name)) {
+                FAIL_CHECK(relative << ": a test case whose name is not a string literal on its line: " << line);
+                continue;
+            }
+            ++cases;
+            CHECK_MESSAGE(match[1].str().find(';') == std::string::npos,
+                          relative << ": test case \"" << match[1].str() << "\" has a ';'");
+        }
+    }
+    CHECK(cases > 0);  // the pattern still finds the cases at all
+}

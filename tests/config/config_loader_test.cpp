@@ -45,7 +45,7 @@ TEST_CASE("a minimal config gets the documented defaults") {
     CHECK(pair.nodes[1].name == "lb2");
 }
 
-TEST_CASE("short file entries deploy to the mirrored path; patterns to their directory") {
+TEST_CASE("short file entries deploy to the mirrored path, and patterns to their directory") {
     auto result = config::parse_config(minimal, "minimal.yaml");
     REQUIRE(result.ok());
     const auto& haproxy = result.config.pairs.at(0).services.at(0);

@@ -31,7 +31,7 @@ TEST_CASE("a push to a branch is a deploy event") {
     CHECK(deploy.project.path_with_namespace == "netops/lb-config");
 }
 
-TEST_CASE("tags, deletions and other events are ignored with a reason; bad JSON is malformed") {
+TEST_CASE("tags, deletions and other events are ignored with a reason, and bad JSON is malformed") {
     auto tag = parse_gitlab_event("Push Hook", R"({"ref":"refs/tags/v1","after":"abc","project":{"path_with_namespace":"a/b"}})");
     CHECK(std::get<IgnoredEvent>(tag).reason == "refs/tags/v1 is not a branch");
     auto deleted = parse_gitlab_event(
@@ -43,7 +43,7 @@ TEST_CASE("tags, deletions and other events are ignored with a reason; bad JSON 
     CHECK(std::holds_alternative<MalformedEvent>(parse_gitlab_event("Push Hook", R"({"ref":"refs/heads/main"})")));
 }
 
-TEST_CASE("a merged merge request deploys its target branch; other actions are ignored") {
+TEST_CASE("a merged merge request deploys its target branch, and other actions are ignored") {
     auto merged = parse_gitlab_event("Merge Request Hook", R"({
         "user": {"username": "bob"}, "project": {"path_with_namespace": "netops/lb-config"},
         "object_attributes": {"action": "merge", "target_branch": "main", "merge_commit_sha": null,

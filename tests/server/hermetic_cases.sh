@@ -328,3 +328,34 @@ case_rollback_deploy() {
     "$LBDEPLOY_BINARY" jobs --db "$DB" --limit 1 | grep -q '\[rollback\]' || fail "lbdeploy jobs does not show the rollback"
     note "409 without rollback (API, re-run, CLI); rollback jobs $id, $rerun and the CLI's recorded and shown"
 }
+
+# A tag named like the deploy branch, on an older commit, never stands for the
+# branch: the API's and the CLI's default deploy and the pairs page's
+# branch_head are refs/heads/main. A ref a person names keeps git's rules.
+case_tag_named_like_branch() {
+    hermetic_config
+    local first second id named
+    first=$(git -C "$WORK/repo" rev-parse HEAD)
+    second=$(commit_config two)
+    git -C "$WORK/repo" tag -a -m shadow main "$first"
+    start_server
+    nodes_run "$second"
+    local api=(-X POST -H "Authorization: Bearer api-token-1" "$(URL /api/v1/pairs/dmz/deploy)")
+    # Were the tag taken, this would be a rollback: 409.
+    expect_status 201 "the default deploy" --data '{}' "${api[@]}"
+    id=$(created_id)
+    [ "$(sql "SELECT commit_sha FROM jobs WHERE id = $id")" = "$second" ] || fail "the default deploy took the tag"
+    expect_status 200 "the pair" "$(URL /api/v1/pairs/dmz)"
+    grep -q "\"branch_head\":\"$second\"" "$WORK/body" || fail "branch_head is not the branch's: $(cat "$WORK/body")"
+    grep -q '"behind_branch":false' "$WORK/body" || fail "the nodes on the branch head are shown behind it"
+    expect_status 201 "the tag, named" --data '{"ref":"refs/tags/main","dry_run":true}' "${api[@]}"
+    named=$(created_id)
+    [ "$(sql "SELECT commit_sha FROM jobs WHERE id = $named")" = "$first" ] || fail "refs/tags/main is not the tag"
+    wait_for 10 "job $id to finish" job_final "$id"
+    wait_for 10 "job $named to finish" job_final "$named"
+    stop_server
+    "$LBDEPLOY_BINARY" deploy -c "$WORK/lbdeploy.yaml" --pair dmz > "$WORK/cli.out" 2>&1 || true
+    [ "$(sql "SELECT commit_sha FROM jobs ORDER BY id DESC LIMIT 1")" = "$second" ] ||
+        fail "lbdeploy deploy without --ref did not deploy the branch head: $(cat "$WORK/cli.out")"
+    note "default deploys (API, CLI) and branch_head are the branch's $second, the tag $first only when named"
+}

@@ -84,7 +84,7 @@ Router test_routes() {
 
 }  // namespace
 
-TEST_CASE("a handler that throws gets its client a 500 and the log an http.error; the server goes on") {
+TEST_CASE("a handler that throws gets its client a 500 and the log an http.error, and the server goes on") {
     auto router = test_routes();
     LoopbackServer server(router);
     auto reply = server.exchange(get("/throws"));

@@ -11,7 +11,7 @@ using namespace lbdeploy;
 using storage::JobState;
 using testing::new_job;
 
-TEST_CASE_FIXTURE(testing::StoreFixture, "an interrupted job marks its pair as needing recovery; a dry run does not") {
+TEST_CASE_FIXTURE(testing::StoreFixture, "an interrupted job marks its pair as needing recovery, a dry run does not") {
     auto killed = jobs.enqueue(new_job("a", "c1")).job_id;
     jobs.enqueue(new_job("b", "c2", true));
     REQUIRE(jobs.claim(2, "host 1 100"));
@@ -26,7 +26,7 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "an interrupted job marks its pair as n
     CHECK_FALSE(recoveries.find("b"));
 }
 
-TEST_CASE_FIXTURE(testing::StoreFixture, "a newer mark keeps the first time and a known commit; clear ends it") {
+TEST_CASE_FIXTURE(testing::StoreFixture, "a newer mark keeps the first time and a known commit, and clear ends it") {
     storage::RecoveryStore recoveries(db);
     recoveries.mark({"a", "", "job 3 was interrupted", "c1", 3, 0});
     auto since = recoveries.find("a")->since;
@@ -43,7 +43,7 @@ TEST_CASE_FIXTURE(testing::StoreFixture, "a newer mark keeps the first time and 
     CHECK_FALSE(recoveries.find("a"));
 }
 
-TEST_CASE_FIXTURE(testing::StoreFixture, "another host's job is dead once its lease ran out; renewing keeps it alive") {
+TEST_CASE_FIXTURE(testing::StoreFixture, "another host's job is dead once its lease ran out, and renewing keeps it alive") {
     auto id = jobs.enqueue(new_job("a", "c1")).job_id;
     auto job = jobs.claim(1, "elsewhere.example 4242 999");
     REQUIRE(job);

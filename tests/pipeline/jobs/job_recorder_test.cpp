@@ -26,7 +26,7 @@ void check_gapless(const std::vector<storage::LogLine>& log) {
 
 }  // namespace
 
-TEST_CASE_FIXTURE(testing::StoreFixture, "a million output lines store the limit and one notice; an error brings back the last ones") {
+TEST_CASE_FIXTURE(testing::StoreFixture, "a million output lines store the limit and one notice, and an error brings back the last ones") {
     auto id = jobs.enqueue(testing::new_job("dmz", "c1")).job_id;
     jobs::JobRecorder recorder(db, jobs.find(id).value(), limit);
     for (int i = 1; i <= 1'000'000; ++i) {

@@ -111,6 +111,42 @@ TEST_CASE("a pair's source has its files and each dependency at its ref") {
     CHECK(source.dependencies[0].files[0].path == "version.lua");
 }
 
+TEST_CASE("the configured branch's head is never a tag named like the branch, and a named ref keeps git's rules") {
+    GitLibrary library;
+    Repos repos;
+    auto config = lbdeploy::testing::pipeline_test_config(repos.lb_config.string(), repos.lua.string(),
+                                                          (repos.dir / "data").string());
+    // In both repositories an annotated tag "main" names the older of two commits on main.
+    auto first = head_of(repos.lb_config);
+    write_file(repos.lb_config / "dmz/filesystem/etc/haproxy/haproxy.cfg", "global # 2\n");
+    git(repos.lb_config, "commit -q -am two");
+    auto second = head_of(repos.lb_config);
+    git(repos.lb_config, "tag -a -m shadow main " + first);
+    auto lua_first = head_of(repos.lua);
+    write_file(repos.lua / "lua/version.lua", "v2\n");
+    git(repos.lua, "commit -q -am v2");
+    auto lua_second = head_of(repos.lua);
+    git(repos.lua, "tag -a -m shadow main " + lua_first);
+    Repositories repositories(config);
+    const auto& pair = *config.find_pair("dmz");
+
+    // What a default deploy and the pairs page mean by the branch: refs/heads/main.
+    CHECK(repositories.branch_head("lb-config") == second);
+    // An unpinned dependency is read at its branch's head.
+    auto source = repositories.read(pair, second);
+    REQUIRE(source.dependencies.size() == 1);
+    CHECK(source.dependencies[0].commit == lua_second);
+    CHECK(source.dependencies[0].files[0].content == "v2\n");
+    // A ref a person names: git's rules, so a full or abbreviated SHA and a tag
+    // work, and a bare name that is both a tag and a branch is the tag.
+    CHECK(repositories.resolve(pair, second) == second);
+    CHECK(repositories.resolve(pair, first.substr(0, 10)) == first);
+    CHECK(repositories.resolve(pair, "refs/tags/main") == first);
+    CHECK(repositories.resolve(pair, "refs/heads/main") == second);
+    CHECK(repositories.resolve(pair, "main") == first);
+    CHECK_THROWS_AS(repositories.branch_head("no-such-repository"), GitError);
+}
+
 TEST_CASE("an unreachable repository is a GitError naming it") {
     GitLibrary library;
     TempDir dir;
