@@ -143,6 +143,8 @@ const cases = {
     await page.screenshot({ path: join(shots, 'job.png'), fullPage: true });
     await page.getByRole('link', { name: 'Pairs' }).click();
     await page.getByRole('heading', { name: /^lab/ }).waitFor();
+    const recovery = await page.locator('h2 .badge[class*="recovery-"]').textContent();
+    if (recovery !== 'consistent') fail(`the pair's recovery badge says "${recovery}", not consistent`);
     await page.screenshot({ path: join(shots, 'pairs.png'), fullPage: true });
     const log = `log ${linesThen} -> ${linesEnd} lines`;
     return `job ${job.id}: diagram live (lb2 install green while running), ${log}, ended green`;
