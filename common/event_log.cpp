@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "common/clean_text.hpp"
+
 namespace lbdeploy::common {
 
 namespace {
@@ -16,8 +18,12 @@ std::string timestamp() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", std::chrono::floor<std::chrono::seconds>(now), ms);
 }
 
-// logfmt: bare when safe, else double-quoted with \" and \\ escaped.
-std::string logfmt_value(std::string_view value) {
+// logfmt: bare when safe, else double-quoted with \" and \\ escaped. Values
+// carry outside text (a webhook's user name, a node's error), so they pass
+// the text boundary first: no terminal escape reaches a console or the journal.
+std::string logfmt_value(std::string_view raw) {
+    auto display = to_display_text(raw);
+    std::string_view value = display;
     bool bare = !value.empty() && value.find_first_of(" \"=\\\t\n") == std::string_view::npos;
     if (bare) return std::string(value);
     std::string quoted = "\"";

@@ -18,6 +18,17 @@ TEST_CASE("text events are logfmt: bare values when safe, quoted otherwise") {
     CHECK(line.find('Z') == 23);
 }
 
+TEST_CASE("text events pass outside text through the text boundary: no raw escape or invalid byte") {
+    std::ostringstream out;
+    EventLog log(out, LogFormat::text);
+    log.write("webhook.received", {{"user", "mallory\x1b[2J\x1b]0;owned\x07"}, {"reason", "caf\xe9"}});
+    auto line = out.str();
+    CHECK(line.find('\x1b') == std::string::npos);
+    CHECK(line.find('\x07') == std::string::npos);
+    CHECK(line.find("mallory\\\\x1b[2J") != std::string::npos);  // the escape, logfmt-quoted
+    CHECK(line.find("caf\xef\xbf\xbd") != std::string::npos);  // U+FFFD for the Latin-1 byte
+}
+
 TEST_CASE("json events are one object per line with time and event") {
     std::ostringstream out;
     EventLog log(out, LogFormat::json);
