@@ -7,6 +7,7 @@
 #include "common/process_identity.hpp"
 #include "pipeline/jobs/delivery_planner.hpp"
 #include "pipeline/jobs/job_runner.hpp"
+#include "pipeline/jobs/recovery_jobs.hpp"
 #include "storage/delivery_store.hpp"
 #include "storage/job_store.hpp"
 #include "storage/schema.hpp"
@@ -18,6 +19,10 @@ namespace {
 // A job claimed by another process (a CLI deploy) or queued by the API is
 // found at the latest after this.
 constexpr auto poll_interval = std::chrono::milliseconds(500);
+// How often the planner thread looks for running jobs whose process died
+// while this one runs (a killed `lbdeploy deploy`, another host's instance):
+// until then their pairs claim nothing.
+constexpr auto reap_interval = std::chrono::seconds(5);
 // After a storage fault (the disk full, the database locked past its timeout)
 // a thread waits before it tries again, doubling up to the cap: the service
 // keeps answering and picks up again when the store does.
@@ -206,10 +211,18 @@ void Worker::run_planner() {
 
 void Worker::plan_deliveries(std::unique_lock<std::mutex>& lock) {
     auto db = storage::open_store(store_);
+    auto next_reap = std::chrono::steady_clock::now() + reap_interval;
     lock.lock();
     while (!stopping_) {
+        if (std::chrono::steady_clock::now() >= next_reap) {
+            lock.unlock();
+            reap_dead_jobs(db);
+            lock.lock();
+            next_reap = std::chrono::steady_clock::now() + reap_interval;
+            continue;
+        }
         if (deliveries_.empty()) {
-            deliveries_changed_.wait(lock, [this] { return stopping_ || !deliveries_.empty(); });
+            deliveries_changed_.wait_until(lock, next_reap, [this] { return stopping_ || !deliveries_.empty(); });
             continue;
         }
         // Everything waiting, with one Repositories: a burst of pushes to
@@ -229,6 +242,20 @@ void Worker::plan_deliveries(std::unique_lock<std::mutex>& lock) {
         lock.lock();
     }
     lock.unlock();
+}
+
+// Jobs whose process died become interrupted, and their pairs get recovery
+// jobs (recovery_jobs.hpp), as at serve's start.
+void Worker::reap_dead_jobs(storage::Database& db) {
+    auto interrupted = storage::JobStore(db).recover_interrupted();
+    if (interrupted.empty()) return;
+    auto queued = queue_recovery_jobs(config_, db, interrupted);
+    if (log_) {
+        for (auto id : interrupted) log_->write("job.interrupted", {{"job", std::to_string(id)}, {"reason", "its process died"}});
+        for (auto id : queued) log_->write("job.recovery_queued", {{"job", std::to_string(id)}});
+    }
+    std::lock_guard lock(mutex_);
+    jobs_changed_.notify_all();
 }
 
 void Worker::plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch) {

@@ -66,6 +66,7 @@ private:
     void run_one(storage::Database& db, const storage::Job& job);
     // Plans every delivery of a burst, with one fetch per repository.
     void plan_batch(storage::Database& db, const std::vector<std::int64_t>& batch);
+    void reap_dead_jobs(storage::Database& db);
     // Tells the listener about the jobs a plan queued or superseded; wakes the job threads.
     void announce(storage::Database& db, const DeliveryPlan& plan);
 
