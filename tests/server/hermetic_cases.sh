@@ -359,3 +359,19 @@ case_tag_named_like_branch() {
         fail "lbdeploy deploy without --ref did not deploy the branch head: $(cat "$WORK/cli.out")"
     note "default deploys (API, CLI) and branch_head are the branch's $second, the tag $first only when named"
 }
+
+# A job whose process died while serve runs (a killed `lbdeploy deploy`) is
+# found by serve itself within seconds: interrupted, and its pair gets a
+# recovery job, without waiting for serve's next start.
+case_dead_owner_reaped() {
+    hermetic_config
+    start_server
+    local head
+    head=$(git -C "$WORK/repo" rev-parse HEAD)
+    sql "INSERT INTO jobs (pair, repository, commit_sha, trigger, state, created_at, started_at, owner, lease_until)
+         VALUES ('dmz', 'lb-config', '$head', 'manual', 'running', 1, 2, '$(hostname) 999999999 1', 9999999999999)"
+    wait_for 15 "the dead job to be interrupted" job_state_is 1 interrupted
+    wait_for 5 "its recovery job" sql_is "SELECT count(*) FROM jobs WHERE trigger = 'recovery' AND rerun_of = 1" 1
+    grep -q "job.interrupted" "$WORK/serve.out" || fail "no job.interrupted event"
+    note "a running job of a dead local process: interrupted and its recovery queued while serve ran"
+}
