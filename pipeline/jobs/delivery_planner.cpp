@@ -18,13 +18,24 @@ DeliveryPlan ignored(std::string reason, std::string detail) {
     return {"ignored", std::move(reason), std::move(detail), {}, {}};
 }
 
-std::vector<std::string> pushed_paths(transport::Mirror& mirror, const storage::Delivery& delivery) {
+// The pairs' directories (watched_directories) that differ between `from`
+// ("" = none: every one present) and `to`.
+std::vector<std::string> changed(const config::Config& config, transport::Mirror& mirror, const std::string& repository,
+                                 const std::string& from, const std::string& to) {
+    return mirror.changed_below(from, to, rollout::watched_directories(config, repository));
+}
+
+std::vector<std::string> pushed_paths(const config::Config& config, transport::Mirror& mirror,
+                                      const storage::Delivery& delivery) {
     // A new branch (all zeros), or a delivery without `before`: every path.
-    if (delivery.before.empty() || common::is_zero_sha(delivery.before)) return mirror.changed_paths("", delivery.after);
+    if (delivery.before.empty() || common::is_zero_sha(delivery.before)) {
+        return changed(config, mirror, delivery.repository, "", delivery.after);
+    }
     try {
-        return mirror.changed_paths(mirror.resolve(delivery.before), delivery.after);
+        return changed(config, mirror, delivery.repository, mirror.resolve(delivery.before), delivery.after);
     } catch (const transport::GitError&) {
-        return mirror.changed_paths("", delivery.after);  // `before` was never fetched: everything may differ
+        // `before` was never fetched: everything may differ
+        return changed(config, mirror, delivery.repository, "", delivery.after);
     }
 }
 
@@ -44,18 +55,21 @@ std::vector<std::string> merged_pairs(const config::Config& config, transport::M
     for (const auto& pair : config.pairs) {
         if (pair.repository != delivery.repository) {
             // A merge into an unpinned dependency: every pair using it.
-            if (!users) users = rollout::affected_pairs(config, delivery.repository, mirror.changed_paths("", head));
+            if (!users) {
+                users = rollout::affected_pairs(config, delivery.repository,
+                                                changed(config, mirror, delivery.repository, "", head));
+            }
             if (std::find(users->begin(), users->end(), pair.name) != users->end()) pairs.push_back(pair.name);
             continue;
         }
         auto base = common_commit(deployed_commits(db, pair));
-        std::vector<std::string> changed;
+        std::vector<std::string> directories;
         try {
-            changed = mirror.changed_paths(base.empty() ? "" : mirror.resolve(base), head);
+            directories = changed(config, mirror, delivery.repository, base.empty() ? "" : mirror.resolve(base), head);
         } catch (const transport::GitError&) {
-            changed = mirror.changed_paths("", head);
+            directories = changed(config, mirror, delivery.repository, "", head);
         }
-        auto affected = rollout::affected_pairs(config, delivery.repository, changed);
+        auto affected = rollout::affected_pairs(config, delivery.repository, directories);
         if (std::find(affected.begin(), affected.end(), pair.name) != affected.end()) pairs.push_back(pair.name);
     }
     return pairs;
@@ -93,7 +107,7 @@ DeliveryPlan plan_delivery(const config::Config& config, rollout::Repositories& 
                                                     delivery.after, repository->branch, repository->name, head));
     }
     auto pairs = merge ? merged_pairs(config, mirror, db, delivery, head)
-                       : rollout::affected_pairs(config, delivery.repository, pushed_paths(mirror, delivery));
+                       : rollout::affected_pairs(config, delivery.repository, pushed_paths(config, mirror, delivery));
     if (pairs.empty()) return ignored("no pair changed", fmt::format("no configured pair changed in {:.12}", head));
     // What the nodes must run already for this delivery to bring them nothing.
     const auto& brought = merge ? head : delivery.after;

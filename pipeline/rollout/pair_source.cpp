@@ -58,6 +58,23 @@ PairSource Repositories::read(const config::Pair& pair, const std::string& commi
     return source;
 }
 
+std::vector<std::string> watched_directories(const config::Config& config, const std::string& repository) {
+    const auto* settings = config.find_repository(repository);
+    bool follows_branch = settings && settings->ref.empty();
+    std::vector<std::string> directories;
+    auto watch = [&](const std::string& directory) {
+        auto trimmed = trim_slashes(directory);
+        if (std::find(directories.begin(), directories.end(), trimmed) == directories.end()) directories.push_back(trimmed);
+    };
+    for (const auto& pair : config.pairs) {
+        if (pair.repository == repository) watch(pair.root);
+        for (const auto& dependency : pair.dependencies) {
+            if (dependency.repository == repository && follows_branch) watch(dependency.path);
+        }
+    }
+    return directories;
+}
+
 std::vector<std::string> affected_pairs(const config::Config& config, const std::string& repository,
                                         const std::vector<std::string>& changed_paths) {
     auto any_below = [&](const std::string& directory) {

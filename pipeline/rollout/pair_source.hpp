@@ -38,9 +38,16 @@ private:
     std::map<std::string, transport::Mirror> mirrors_;
 };
 
-// Pairs whose deployed files may differ after `changed_paths` changed in
-// `repository` on its tracked branch: the pair's root in its own repository,
-// or an unpinned dependency's path. In config order.
+// The directories of `repository` that pairs deploy from on its tracked
+// branch: pair roots in their own repository and unpinned dependencies'
+// paths, without slashes at either end ("" = the whole repository).
+std::vector<std::string> watched_directories(const config::Config& config, const std::string& repository);
+
+// Pairs whose deployed files may differ after `changed_paths` (paths or
+// directories, such as Mirror::changed_below's answer for
+// watched_directories) changed in `repository` on its tracked branch: the
+// pair's root in its own repository, or an unpinned dependency's path. In
+// config order.
 std::vector<std::string> affected_pairs(const config::Config& config, const std::string& repository,
                                         const std::vector<std::string>& changed_paths);
 

@@ -45,8 +45,12 @@ transport::CommandResult run_logged(transport::SshSession& session, Reporter& re
 std::string describe_failure(const std::string& command, const transport::CommandResult& result) {
     std::string what = result.timed_out ? std::string("timed out") : fmt::format("exited with {}", result.exit_status);
     std::vector<std::string_view> lines;
-    for (auto line : common::split_lines(result.err)) {
-        if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+    // stderr, or stdout when it says nothing: checks in the Nagios style print their verdict there.
+    for (const auto* stream : {&result.err, &result.out}) {
+        for (auto line : common::split_lines(*stream)) {
+            if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back(line);
+        }
+        if (!lines.empty()) break;
     }
     if (lines.empty()) return fmt::format("`{}` {}", command, what);
     auto looks_like_error = [](std::string_view line) {

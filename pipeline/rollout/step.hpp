@@ -36,7 +36,8 @@ StepResult run_step(Reporter& reporter, const std::string& node, StepName step,
 transport::CommandResult run_logged(transport::SshSession& session, Reporter& reporter, const std::string& node,
                          const std::string& command, std::optional<transport::Duration> timeout = {});
 
-// Describes a failed command: exit status (or timeout) and its last stderr line.
+// Describes a failed command: exit status (or timeout), its first error-looking
+// and its last stderr line; stdout's when stderr is empty.
 std::string describe_failure(const std::string& command, const transport::CommandResult& result);
 
 // Time spent waiting for things lbdeploy cannot speed up, by kind, to tell

@@ -12,7 +12,6 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <set>
 
 #include "common/unique_fd.hpp"
 #include "pipeline/transport/git_check.hpp"
@@ -45,9 +44,6 @@ struct BlobDeleter {
 struct OdbDeleter {
     void operator()(git_odb* o) const noexcept { git_odb_free(o); }
 };
-struct DiffDeleter {
-    void operator()(git_diff* d) const noexcept { git_diff_free(d); }
-};
 using RepositoryPtr = std::unique_ptr<git_repository, RepositoryDeleter>;
 using RemotePtr = std::unique_ptr<git_remote, RemoteDeleter>;
 using ObjectPtr = std::unique_ptr<git_object, ObjectDeleter>;
@@ -55,7 +51,6 @@ using CommitPtr = std::unique_ptr<git_commit, CommitDeleter>;
 using TreePtr = std::unique_ptr<git_tree, TreeDeleter>;
 using TreeEntryPtr = std::unique_ptr<git_tree_entry, TreeEntryDeleter>;
 using BlobPtr = std::unique_ptr<git_blob, BlobDeleter>;
-using DiffPtr = std::unique_ptr<git_diff, DiffDeleter>;
 using OdbPtr = std::unique_ptr<git_odb, OdbDeleter>;
 
 std::string mebibytes(std::size_t bytes) {
@@ -122,6 +117,17 @@ struct Mirror::Impl {
         check_git(rc, "commit " + sha);
         CommitPtr found(raw_commit);
         return oid;
+    }
+
+    // The id of what `path` names in `tree` ("" = the tree itself); nullopt when nothing is there.
+    std::optional<git_oid> id_at(const git_tree* tree, const std::string& path) const {
+        if (path.empty()) return *git_tree_id(tree);
+        git_tree_entry* raw_entry = nullptr;
+        int rc = git_tree_entry_bypath(&raw_entry, tree, path.c_str());
+        if (rc == GIT_ENOTFOUND) return std::nullopt;
+        check_git(rc, fmt::format("{}: {}", repository.name, path));
+        TreeEntryPtr entry(raw_entry);
+        return *git_tree_entry_id(entry.get());
     }
 
     // The blob's size from its header: a huge blob is refused before it is inflated.
@@ -323,20 +329,18 @@ std::vector<TreeFile> Mirror::read_tree(const std::string& commit, const std::st
     return files;
 }
 
-std::vector<std::string> Mirror::changed_paths(const std::string& from, const std::string& to) const {
+std::vector<std::string> Mirror::changed_below(const std::string& from, const std::string& to,
+                                               const std::vector<std::string>& directories) const {
     auto new_tree = impl_->tree_of(to);
     TreePtr old_tree = from.empty() ? nullptr : impl_->tree_of(from);
-    git_diff* raw = nullptr;
-    check_git(git_diff_tree_to_tree(&raw, impl_->repo.get(), old_tree.get(), new_tree.get(), nullptr),
-              fmt::format("diff {}..{}", from, to));
-    DiffPtr diff(raw);
-    std::set<std::string> paths;
-    for (std::size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
-        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
-        if (delta->old_file.path) paths.insert(delta->old_file.path);
-        if (delta->new_file.path) paths.insert(delta->new_file.path);
+    std::vector<std::string> changed;
+    for (const auto& directory : directories) {
+        auto after = impl_->id_at(new_tree.get(), directory);
+        auto before = old_tree ? impl_->id_at(old_tree.get(), directory) : std::nullopt;
+        bool same = before.has_value() == after.has_value() && (!after || git_oid_equal(&*before, &*after));
+        if (!same) changed.push_back(directory);
     }
-    return {paths.begin(), paths.end()};
+    return changed;
 }
 
 std::filesystem::path mirror_directory(const std::filesystem::path& data_dir, const std::string& repository) {

@@ -76,9 +76,13 @@ public:
     // naming the limit as soon as `budget` is exceeded, before the blob over
     // it is loaded.
     std::vector<TreeFile> read_tree(const std::string& commit, const std::string& path, TreeBudget& budget) const;
-    // Paths (from the repository root) added, modified, deleted or renamed
-    // between two commits; `from` empty = every path of `to`.
-    std::vector<std::string> changed_paths(const std::string& from, const std::string& to) const;
+    // Which of `directories` (paths from the repository root, "" = all of it)
+    // name something else at `to` than at `from`: another tree or file, or
+    // something only on one side. `from` empty: those present at `to`. Tree
+    // ids are compared, so the cost is one lookup per directory, whatever
+    // the trees hold: a commit naming 10^10 paths (a git bomb) is not walked.
+    std::vector<std::string> changed_below(const std::string& from, const std::string& to,
+                                           const std::vector<std::string>& directories) const;
 
 private:
     struct Impl;

@@ -2,28 +2,10 @@
 # Sourced by tests/server/server_test: the cases without the lab (ctest label
 # `server`), on the hermetic configuration (hermetic_config).
 
-# A commit on the checked-out branch of the hermetic repository that changes
-# dmz's haproxy.cfg; prints its SHA.
-commit_config() {  # TEXT
-    echo "global # $1" > "$WORK/repo/dmz/filesystem/etc/haproxy/haproxy.cfg"
-    git -C "$WORK/repo" -c user.name=t -c user.email=t@t.invalid commit -q -am "$1"
-    git -C "$WORK/repo" rev-parse HEAD
-}
 # What node_state would say after a deploy (the lab cases prove the nodes):
 # lb1 runs LB1, lb2 runs LB2 (default: LB1).
 nodes_run() {  # LB1 [LB2]
     sql "INSERT OR REPLACE INTO node_state (pair, node, deployed_commit) VALUES ('dmz', 'lb1', '$1'), ('dmz', 'lb2', '${2:-$1}')"
-}
-delivery_id() { sed -n 's/.*"delivery":\([0-9]*\).*/\1/p' "$WORK/body"; }  # of the last webhook reply
-# Sends a webhook that must be accepted and waits until it is planned;
-# OUTCOME|DETAIL in $WORK/outcome.
-planned_hook() {  # EVENT BODY [EXTRA-CURL-ARGS...]
-    local status id
-    status=$(hook "$@")
-    [ "$status" = 202 ] || fail "$1 not accepted: HTTP $status $(cat "$WORK/body")"
-    id=$(delivery_id)
-    wait_for 10 "delivery $id to be planned" sql_is "SELECT outcome IN ('received', 'planning') FROM deliveries WHERE id = $id" 0
-    sql "SELECT outcome || '|' || detail FROM deliveries WHERE id = $id" > "$WORK/outcome"
 }
 
 case_http_errors() {

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "common/event_log.hpp"
 #include "storage/schema.hpp"
@@ -26,12 +27,12 @@ namespace {
 // One server on 127.0.0.1:0 running on its own thread for the test's life.
 class LoopbackServer {
 public:
-    explicit LoopbackServer(Router& router)
+    explicit LoopbackServer(Router& router, HttpLimits limits = {})
         : store_(std::filesystem::temp_directory_path() / ("http-server-test-" + std::to_string(::getpid()) + ".db")),
           db_(storage::open_store(store_)),
           events_(db_),
           log_(log_text_, common::LogFormat::text),
-          server_(io_, router, events_, HttpLimits{}, &log_) {
+          server_(io_, router, events_, limits, &log_) {
         endpoint_ = server_.listen("127.0.0.1:0");
         thread_ = std::thread([this] { io_.run(); });
     }
@@ -54,6 +55,7 @@ public:
     }
 
     std::string log_text() const { return log_text_.str(); }
+    asio::ip::tcp::endpoint endpoint() const { return endpoint_; }
 
 private:
     std::filesystem::path store_;
@@ -105,6 +107,27 @@ TEST_CASE("undecodable paths, queries and header values get a 400, not a closed 
     auto accented = server.exchange(get("/ok/%C3%A9t%C3%A9", "X-Note: \xC3\xA9t\xC3\xA9\r\n"));
     CHECK(accented.starts_with("HTTP/1.1 200"));
     CHECK(accented.find("\"name\":\"\xC3\xA9t\xC3\xA9\"") != std::string::npos);
+}
+
+TEST_CASE("at max_connections the connection waiting longest for a request is closed, and a new request answered") {
+    auto router = test_routes();
+    HttpLimits limits;
+    limits.max_connections = 3;
+    LoopbackServer server(router, limits);
+    asio::io_context client_io;
+    std::vector<asio::ip::tcp::socket> idle;
+    for (int i = 0; i < 3; ++i) {
+        idle.emplace_back(client_io).connect(server.endpoint());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // accepted in this order
+    }
+    // A fourth connection: the first idle one makes room; the request is answered.
+    CHECK(server.exchange(get("/ok/a")).starts_with("HTTP/1.1 200"));
+    char byte = 0;
+    boost::system::error_code error;
+    idle[0].read_some(asio::buffer(&byte, 1), error);
+    CHECK(error == asio::error::eof);  // closed by the server, without a byte
+    CHECK(server.log_text().find("http.shedding") != std::string::npos);
+    for (int i = 0; i < 20; ++i) CHECK(server.exchange(get("/ok/b")).starts_with("HTTP/1.1 200"));
 }
 
 TEST_CASE("a listen address without a port is refused, not read as a port") {

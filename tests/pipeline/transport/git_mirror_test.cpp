@@ -10,6 +10,7 @@
 
 using namespace lbdeploy::transport;
 using lbdeploy::rollout::affected_pairs;
+using lbdeploy::rollout::watched_directories;
 using lbdeploy::rollout::Repositories;
 using lbdeploy::testing::git;
 using lbdeploy::testing::head_of;
@@ -89,10 +90,15 @@ TEST_CASE("a mirror is created, fetched, resolved and read without a worktree") 
                                  *config.find_repository("lb-config"));
     reopened.fetch();
     CHECK(reopened.resolve("main") == second);
-    CHECK(reopened.changed_paths(first, second) ==
-          std::vector<std::string>{"dmz/filesystem/etc/haproxy/haproxy.cfg"});
-    CHECK(reopened.changed_paths("", first).size() == 4);
-    CHECK(affected_pairs(config, "lb-config", reopened.changed_paths(first, second)) ==
+    std::vector<std::string> directories{"dmz/filesystem", "dmz/filesystem/etc/haproxy", "dmz/filesystem/etc/keepalived",
+                                         "intranet/filesystem", ""};
+    CHECK(reopened.changed_below(first, second, directories) ==
+          std::vector<std::string>{"dmz/filesystem", "dmz/filesystem/etc/haproxy", ""});
+    // Nothing before: what exists at `to`.
+    CHECK(reopened.changed_below("", first, directories).size() == 5);
+    CHECK(reopened.changed_below(first, first, directories).empty());
+    CHECK(affected_pairs(config, "lb-config",
+                         reopened.changed_below(first, second, watched_directories(config, "lb-config"))) ==
           std::vector<std::string>{"dmz"});
 }
 
