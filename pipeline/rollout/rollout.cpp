@@ -191,7 +191,10 @@ StepResult Rollout::recover(State& state) {
     std::vector<std::future<JournalRead>> reading;
     for (auto& link : state.links) reading.push_back(std::async(std::launch::async, read_entries, link.session));
     for (std::size_t i = 0; i < state.links.size(); ++i) {
-        auto [entries, unreadable] = reading[i].get();
+        // Named, not a structured binding: the lambda below captures them (clang 14 cannot).
+        auto read = reading[i].get();
+        const auto& entries = read.entries;
+        const auto& unreadable = read.unreadable;
         if (!entries.files && !entries.vip && unreadable.empty()) continue;
         auto recovered = run_step(reporter_, state.name(i), StepName::recover, [&] {
             if (!unreadable.empty()) return StepResult::failure(unreadable);
