@@ -33,8 +33,9 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// Short deadlines: a connection that needs one to end is a failure here.
-constexpr auto deadline = std::chrono::seconds(3);
+// Deadlines far above an exchange's milliseconds (even on a loaded machine):
+// a connection that needs one to end is a failure here.
+constexpr auto deadline = std::chrono::seconds(5);
 
 Router routes() {
     Router router;
@@ -51,7 +52,7 @@ Router routes() {
     router.add(http::verb::post, "/hooks/gitlab", [](const Request& request, const RouteMatch&) -> asio::awaitable<Reply> {
         auto event = parse_gitlab_event(std::string(request["X-Gitlab-Event"]), request.body());
         auto status = std::holds_alternative<MalformedEvent>(event) ? http::status::bad_request : http::status::ok;
-        co_return empty_reply(request, status);
+        co_return json_reply(request, status, {{"deploys", std::holds_alternative<DeployEvent>(event)}});
     });
     return router;
 }
@@ -104,9 +105,15 @@ void check_responses(std::string_view received) {
         http::response_parser<http::string_body> parser;
         parser.body_limit(1024 * 1024);
         boost::system::error_code error;
-        while (!parser.is_done() && !error) {
+        while (!parser.is_done()) {
             auto used = parser.put(asio::buffer(received.data(), received.size()), error);
             received.remove_prefix(used);
+            if (parser.is_done() || (error && error != http::error::need_more)) break;
+            if (!received.empty() && used > 0) continue;
+            // All bytes given: the close ends a body read to EOF, or cuts a response short.
+            error = {};
+            parser.put_eof(error);
+            break;
         }
         require(!error, "the server sends complete HTTP responses");
         auto status = parser.get().result_int();
