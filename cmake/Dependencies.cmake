@@ -15,3 +15,10 @@ pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh>=0.10)
 if(TARGET yaml-cpp AND NOT TARGET yaml-cpp::yaml-cpp)
   add_library(yaml-cpp::yaml-cpp ALIAS yaml-cpp)
 endif()
+
+# Boost 1.74's Asio looks for clang's coroutines in libc++'s
+# <experimental/coroutine> only; clang with libstdc++ (Debian's default, used
+# by the fuzz build) has them in <coroutine>, which Asio then uses.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  add_compile_definitions(BOOST_ASIO_HAS_CO_AWAIT=1)
+endif()

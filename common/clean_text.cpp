@@ -42,9 +42,17 @@ Sequence sequence_at(std::string_view text, std::size_t at) {
     return {true, length};
 }
 
-void append_escape(std::string& out, unsigned char c) {
+// U+0080..U+009F, the C1 controls (C2 80..C2 9F in UTF-8): valid UTF-8, but
+// terminals act on them as on their ESC forms (U+009B is CSI, "ESC [").
+bool is_c1_control(std::string_view text, std::size_t at, Sequence sequence) {
+    return sequence.valid && sequence.length == 2 && static_cast<unsigned char>(text[at]) == 0xC2 &&
+           static_cast<unsigned char>(text[at + 1]) <= 0x9F;
+}
+
+// "\x1b" for a byte, "\u009b" for a C1 control (its second byte is its code point).
+void append_escape(std::string& out, std::string_view prefix, unsigned char c) {
     constexpr std::string_view digits = "0123456789abcdef";
-    out += "\\x";
+    out += prefix;
     out += digits[c >> 4];
     out += digits[c & 0xF];
 }
@@ -60,10 +68,20 @@ bool is_display_text(std::string_view text) {
             continue;
         }
         auto sequence = sequence_at(text, at);
-        if (!sequence.valid) return false;
+        if (!sequence.valid || is_c1_control(text, at, sequence)) return false;
         at += sequence.length;
     }
     return true;
+}
+
+std::size_t valid_utf8_length(std::string_view text) {
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto sequence = sequence_at(text, at);
+        if (!sequence.valid) break;
+        at += sequence.length;
+    }
+    return at;
 }
 
 std::string to_display_text(std::string_view text) {
@@ -73,13 +91,14 @@ std::string to_display_text(std::string_view text) {
     for (std::size_t at = 0; at < text.size();) {
         auto c = static_cast<unsigned char>(text[at]);
         if (c < 0x80) {
-            if (is_control(c)) append_escape(out, c);
+            if (is_control(c)) append_escape(out, "\\x", c);
             else out += static_cast<char>(c);
             ++at;
             continue;
         }
         auto sequence = sequence_at(text, at);
-        if (sequence.valid) out.append(text.substr(at, sequence.length));
+        if (is_c1_control(text, at, sequence)) append_escape(out, "\\u00", static_cast<unsigned char>(text[at + 1]));
+        else if (sequence.valid) out.append(text.substr(at, sequence.length));
         else out += replacement;
         at += sequence.length;
     }

@@ -2,16 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "common/clean_text.hpp"
 #include "config/section_loaders.hpp"
 
 namespace lbdeploy::config {
 
 namespace {
 
+// YAML is Unicode text. A byte that is not UTF-8 would otherwise reach
+// commands and paths as it is, and to_yaml (the effective configuration)
+// could not write it back: it is refused where it is.
+bool is_utf8(std::string_view text, DiagnosticSink& sink) {
+    auto valid = common::valid_utf8_length(text);
+    if (valid == text.size()) return true;
+    auto before = text.substr(0, valid);
+    YAML::Mark mark;
+    mark.line = static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    mark.column = static_cast<int>(valid - (before.rfind('\n') + 1));  // npos + 1 is 0
+    sink.error(mark, "", fmt::format("the file is not UTF-8 text (byte 0x{:02x}); save it as UTF-8",
+                                     static_cast<unsigned char>(text[valid])));
+    return false;
+}
+
 std::optional<YAML::Node> parse_document(std::string_view text, DiagnosticSink& sink) {
+    if (!is_utf8(text, sink)) return std::nullopt;
     try {
         return YAML::Load(std::string(text));
     } catch (const YAML::Exception& error) {

@@ -1,5 +1,6 @@
 #include "server/gitlab_event.hpp"
 
+#include "common/clean_text.hpp"
 #include "common/text.hpp"
 #include "config/values.hpp"
 
@@ -13,9 +14,13 @@ namespace {
 
 using nlohmann::json;
 
+// JSON strings are UTF-8 but may hold controls ("\u001b"): every text taken
+// from a payload crosses the text boundary here, since branch, user and the
+// reasons built from them are stored, logged and shown as they are.
 std::string text_at(const json& object, const char* key) {
     auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+    return found != object.end() && found->is_string() ? common::to_display_text(found->get_ref<const std::string&>())
+                                                       : std::string();
 }
 
 GitlabProject project_of(const json& payload) {
@@ -77,7 +82,7 @@ GitlabEvent parse_gitlab_event(const std::string& event_header, const std::strin
     bool merge = event_header == "Merge Request Hook";
     if (!push && !merge) {
         return IgnoredEvent{fmt::format("event \"{}\" is not handled (Push Hook and Merge Request Hook are)",
-                                        event_header)};
+                                        common::to_display_text(event_header))};
     }
     auto payload = json::parse(body, nullptr, false);
     if (payload.is_discarded() || !payload.is_object()) return MalformedEvent{"the body is not a JSON object"};

@@ -215,7 +215,9 @@ StepResult Rollout::recover(State& state) {
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return found[a].entries.vip && !found[b].entries.vip; });
     for (auto i : order) {
-        const auto& [entries, unreadable] = found[i];
+        // Named, not a structured binding: the lambda below captures them (clang 14 cannot).
+        const auto& entries = found[i].entries;
+        const auto& unreadable = found[i].unreadable;
         const auto* entry = entries.files ? &*entries.files : entries.vip ? &*entries.vip : nullptr;
         auto recovered = run_step(reporter_, state.name(i), StepName::recover, [&] {
             if (!unreadable.empty()) return StepResult::failure(unreadable);

@@ -43,3 +43,16 @@ TEST_CASE("display text: control characters but tab and newline are escaped visi
     CHECK(to_display_text(std::string("a\0b", 3)) == "a\\x00b");
     CHECK(to_display_text("\t\n") == "\t\n");
 }
+
+TEST_CASE("display text: the C1 controls U+0080..U+009F are escaped too (U+009B is a terminal's CSI)") {
+    CHECK_FALSE(is_display_text("\xC2\x9B" "2J"));
+    CHECK(to_display_text("\xC2\x9B" "2J\xC2\x80\xC2\x85") == "\\u009b2J\\u0080\\u0085");
+    CHECK(is_display_text("\xC2\xA0\xC2\xBF"));  // U+00A0 and U+00BF are text
+}
+
+TEST_CASE("valid_utf8_length: the well-formed prefix, controls included") {
+    CHECK(valid_utf8_length("a\x1b\xC3\xA9") == 4);
+    CHECK(valid_utf8_length("caf\xE9 ok") == 3);
+    CHECK(valid_utf8_length("\xE2\x82") == 0);
+    CHECK(valid_utf8_length("") == 0);
+}

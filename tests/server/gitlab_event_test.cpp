@@ -81,3 +81,12 @@ pairs:
     CHECK(name_of({"lab-config", "", ""}) == "lab");
     CHECK(name_of({"netops/other", "", ""}) == "-");
 }
+
+TEST_CASE("texts from a payload cross the text boundary: controls in JSON strings are escaped") {
+    auto tag = parse_gitlab_event("Push Hook", R"({"ref":"refs/tags/\u001b[2Jv1","after":"abc","project":{"path_with_namespace":"a/b"}})");
+    CHECK(std::get<IgnoredEvent>(tag).reason == "refs/tags/\\x1b[2Jv1 is not a branch");
+    auto push = parse_gitlab_event("Push Hook", R"({"ref":"refs/heads/main","after":"abc","user_username":"a\u0000b","project":{"path_with_namespace":"a/b"}})");
+    CHECK(std::get<DeployEvent>(push).user == "a\\x00b");
+    auto other = parse_gitlab_event("Note\x1b Hook", "{}");
+    CHECK(std::get<IgnoredEvent>(other).reason.find("Note\\x1b Hook") != std::string::npos);
+}
