@@ -14,6 +14,7 @@
 
 #include "common/text.hpp"
 #include "fuzz_support.hpp"
+#include "pipeline/transport/git_mirror.hpp"
 #include "pipeline/transport/text_diff.hpp"
 
 using lbdeploy::fuzz::require;
@@ -49,7 +50,7 @@ std::optional<Hunk> hunk_header(std::string_view line) {
 }
 
 // Applies the diff's hunks to `before`'s lines; checks each hunk's counts.
-std::vector<std::string_view> apply(const std::vector<std::string_view>& before, const std::vector<std::string_view>& diff) {
+std::vector<std::string_view> apply_hunks(const std::vector<std::string_view>& before, const std::vector<std::string_view>& diff) {
     std::vector<std::string_view> after;
     std::size_t next = 0;  // the first line of `before` not yet copied
     for (std::size_t at = 2; at < diff.size();) {
@@ -89,6 +90,7 @@ std::vector<std::string_view> apply(const std::vector<std::string_view>& before,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const lbdeploy::transport::GitLibrary library;  // the diff is libgit2's: initialised once, as serve does
     auto [before, after] = lbdeploy::fuzz::split_once(lbdeploy::fuzz::as_text(data, size), '\0');
     // No line cap: the whole diff is checked.
     auto diff = lbdeploy::transport::unified_diff(before, after, "a/haproxy.cfg", "b/haproxy.cfg", 3,
@@ -103,6 +105,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(diff.ends_with('\n'), "the diff ends with a newline");
     auto lines = lbdeploy::common::split_lines(diff);
     auto old_lines = lbdeploy::common::split_lines(before);
-    require(apply(old_lines, lines) == lbdeploy::common::split_lines(after), "the diff turns before into after");
+    require(apply_hunks(old_lines, lines) == lbdeploy::common::split_lines(after), "the diff turns before into after");
     return 0;
 }
