@@ -82,16 +82,6 @@ nlohmann::json pair_json(ServerContext& context, const config::Pair& pair, const
             {"last_job", jobs.empty() ? nlohmann::json(nullptr) : to_json(jobs.front(), context.config)}};
 }
 
-// The preamble of the /pairs/{pair} routes: may the request read (or write),
-// is there such a pair; else the 401 or 404 reply.
-common::Result<const config::Pair*, Response> find_pair(const ServerContext& context, const Request& request,
-                                                        const RouteMatch& match, Access access) {
-    if (auto denied = authorize(context, request, access)) return common::fail(std::move(*denied));
-    const auto* pair = context.config.find_pair(match.params.at(0));
-    if (!pair) return common::fail(error_reply(request, http::status::not_found, "no pair " + match.params.at(0)));
-    return pair;
-}
-
 awaitable<Reply> list_pairs(ServerContext& context, const Request& request, const RouteMatch&) {
     if (auto denied = authorize(context, request, Access::read)) co_return std::move(*denied);
     auto heads = co_await branch_heads(context);
@@ -165,6 +155,14 @@ awaitable<Reply> deploy_pair(ServerContext& context, const Request& request, con
 }
 
 }  // namespace
+
+common::Result<const config::Pair*, Response> find_pair(const ServerContext& context, const Request& request,
+                                                        const RouteMatch& match, Access access) {
+    if (auto denied = authorize(context, request, access)) return common::fail(std::move(*denied));
+    const auto* pair = context.config.find_pair(match.params.at(0));
+    if (!pair) return common::fail(error_reply(request, http::status::not_found, "no pair " + match.params.at(0)));
+    return pair;
+}
 
 void add_pair_routes(Router& router, ServerContext& context) {
     router.add(http::verb::get, "/api/v1/pairs", with_context(context, list_pairs));

@@ -21,9 +21,9 @@ bool has_running_job(ServerContext& context, const std::string& pair) {
 }
 
 awaitable<Reply> recover_pair(ServerContext& context, const Request& request, const RouteMatch& match) {
-    if (auto denied = authorize(context, request, Access::write)) co_return std::move(*denied);
-    const auto* pair = context.config.find_pair(match.params.at(0));
-    if (!pair) co_return error_reply(request, http::status::not_found, "no pair " + match.params.at(0));
+    auto found = find_pair(context, request, match, Access::write);
+    if (!found) co_return std::move(found).error();
+    const auto* pair = *found;
     auto job = jobs::recovery_job(context.config, context.db, *pair, requester(request));
     if (!job) co_return error_reply(request, http::status::conflict, job.error());
     auto queued = queue_job(context, *job);

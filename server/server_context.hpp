@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "common/event_log.hpp"
+#include "common/result.hpp"
 #include "config/config.hpp"
 #include "pipeline/jobs/worker.hpp"
 #include "server/auth.hpp"
@@ -48,6 +49,11 @@ enum class Access { read, write };
 // (auth.anonymous_reads off and no valid bearer token) or write (no valid
 // bearer token, or no tokens configured); nullopt when it may.
 std::optional<Response> authorize(const ServerContext& context, const Request& request, Access access);
+
+// The preamble of the /pairs/{pair} routes: may the request read (or
+// write), is there such a pair; else the 401 or 404 reply.
+common::Result<const config::Pair*, Response> find_pair(const ServerContext& context, const Request& request,
+                                                        const RouteMatch& match, Access access);
 
 // A route handler from a function of (context, request, match).
 template <typename Function>

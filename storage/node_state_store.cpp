@@ -33,10 +33,4 @@ std::vector<NodeState> NodeStateStore::list(const std::string& pair) {
     return states;
 }
 
-std::string NodeStateStore::deployed_on_both(const std::string& pair) {
-    auto nodes = list(pair);
-    if (nodes.size() != 2 || nodes[0].deployed_commit != nodes[1].deployed_commit) return {};
-    return nodes[0].deployed_commit;
-}
-
 }  // namespace lbdeploy::storage

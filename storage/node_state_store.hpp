@@ -26,9 +26,6 @@ public:
     void record_deployed(const std::string& pair, const std::string& node, const std::string& commit, JobId job);
     void record_vip(const std::string& pair, const std::string& node, bool holds_vip);
     std::vector<NodeState> list(const std::string& pair);  // ordered by node name
-    // The commit both nodes of `pair` last received, or "" when they differ
-    // or never got one.
-    std::string deployed_on_both(const std::string& pair);
 
 private:
     Database& db_;

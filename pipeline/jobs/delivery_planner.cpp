@@ -39,15 +39,6 @@ std::vector<std::string> pushed_paths(const config::Config& config, transport::M
     }
 }
 
-// The commit both nodes of a pair run, or "" when they differ or never got one.
-std::string common_commit(const std::vector<std::string>& deployed) {
-    if (deployed.empty() || std::any_of(deployed.begin(), deployed.end(),
-                                        [&](const std::string& commit) { return commit != deployed.front(); })) {
-        return {};
-    }
-    return deployed.front();
-}
-
 std::vector<std::string> merged_pairs(const config::Config& config, transport::Mirror& mirror, storage::Database& db,
                                       const storage::Delivery& delivery, const std::string& head) {
     std::optional<std::vector<std::string>> users;  // of an unpinned dependency: worked out once, if needed

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "pipeline/jobs/revisions.hpp"
 #include "pipeline/rollout/journal_scan.hpp"
 #include "storage/job_store.hpp"
-#include "storage/node_state_store.hpp"
 #include "storage/recovery_store.hpp"
 
 namespace lbdeploy::jobs {
@@ -90,7 +90,7 @@ std::vector<storage::JobId> queue_recovery_jobs(const config::Config& config, st
 common::Result<storage::NewJob> recovery_job(const config::Config& config, storage::Database& db,
                                              const config::Pair& pair, const std::string& requested_by) {
     auto mark = storage::RecoveryStore(db).find(pair.name);
-    auto commit = mark && !mark->commit.empty() ? mark->commit : storage::NodeStateStore(db).deployed_on_both(pair.name);
+    auto commit = mark && !mark->commit.empty() ? mark->commit : common_commit(deployed_commits(db, pair));
     if (commit.empty()) {
         return common::fail(fmt::format("no commit to recover {} to: nothing marks it half-done and its nodes do not "
                                         "run one commit; deploy a commit instead", pair.name));

@@ -19,6 +19,14 @@ std::vector<std::string> deployed_commits(storage::Database& db, const config::P
     return commits;
 }
 
+std::string common_commit(const std::vector<std::string>& deployed) {
+    if (deployed.empty() || std::any_of(deployed.begin(), deployed.end(),
+                                        [&](const std::string& commit) { return commit != deployed.front(); })) {
+        return {};
+    }
+    return deployed.front();
+}
+
 bool runs_descendant_of(const transport::Mirror& mirror, const std::vector<std::string>& deployed,
                         const std::string& commit) {
     return !deployed.empty() && std::all_of(deployed.begin(), deployed.end(), [&](const std::string& running) {

@@ -19,6 +19,9 @@ namespace lbdeploy::jobs {
 // "" for a node that never got a commit.
 std::vector<std::string> deployed_commits(storage::Database& db, const config::Pair& pair);
 
+// The one commit every node runs, or "" when they differ or one never got any.
+std::string common_commit(const std::vector<std::string>& deployed);
+
 // Every node runs `commit` or a descendant of it: deploying `commit` would
 // move no node forward (a webhook naming it is stale).
 bool runs_descendant_of(const transport::Mirror& mirror, const std::vector<std::string>& deployed,
