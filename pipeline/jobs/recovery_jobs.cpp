@@ -19,9 +19,9 @@ storage::NewJob recovery_of(const config::Config& config, const config::Pair& pa
             storage::Trigger::recovery, "lbdeploy (recovery)", false, left_by, std::nullopt};
 }
 
-// A job of `pair` that is not a dry run, queued or running.
-bool has_live_deploy(storage::JobStore& jobs, const std::string& pair) {
-    for (auto state : {storage::JobState::queued, storage::JobState::running}) {
+// A job of `pair` that is not a dry run, in one of `states`.
+bool has_deploy(storage::JobStore& jobs, const std::string& pair, std::initializer_list<storage::JobState> states) {
+    for (auto state : states) {
         storage::JobFilter filter;
         filter.pair = pair;
         filter.state = state;
@@ -29,6 +29,10 @@ bool has_live_deploy(storage::JobStore& jobs, const std::string& pair) {
         if (std::any_of(live.begin(), live.end(), [](const storage::Job& job) { return !job.dry_run; })) return true;
     }
     return false;
+}
+
+bool has_live_deploy(storage::JobStore& jobs, const std::string& pair) {
+    return has_deploy(jobs, pair, {storage::JobState::queued, storage::JobState::running});
 }
 
 storage::JobId newest_job(storage::JobStore& jobs, const std::string& pair) {
@@ -73,12 +77,8 @@ std::vector<storage::JobId> queue_recovery_jobs(const config::Config& config, st
         auto job = jobs.find(id);
         const auto* pair = job ? config.find_pair(job->pair) : nullptr;
         if (!pair || job->dry_run || pair->recovery == config::Recovery::manual) continue;
-        storage::JobFilter queued_deploys;
-        queued_deploys.pair = job->pair;
-        queued_deploys.state = storage::JobState::queued;
-        auto waiting = jobs.list(queued_deploys);
-        bool pair_has_queued = std::any_of(waiting.begin(), waiting.end(), [](const auto& w) { return !w.dry_run; });
-        if (pair_has_queued) continue;  // that job's pre-check recovers the nodes (a dry run would not)
+        // A queued deploy's pre-check recovers the nodes (a dry run's would not).
+        if (has_deploy(jobs, job->pair, {storage::JobState::queued})) continue;
         auto again_job = recovery_of(config, *pair, job->commit, job->id);
         again_job.rollback = job->rollback;  // what it deploys again was asked for as one
         auto again = jobs.enqueue(again_job);
