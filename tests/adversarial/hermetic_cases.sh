@@ -66,20 +66,45 @@ case_git_bomb() {
     assert_no_crash_loop
 }
 
-# A blob over limits.max_file_size, refused from its header before it is inflated.
+# The hermetic repository served by a real `git daemon` on loopback, as GitLab
+# serves it: the remote side packs. (A local path is read by libgit2's local
+# transport, which loads each object whole: 1 GiB of memory for this blob.)
+serve_repo_over_git() {
+    local port
+    for _ in 1 2 3 4 5; do
+        port=$((20000 + RANDOM % 20000))
+        git daemon --base-path="$WORK" --export-all --listen=127.0.0.1 --port="$port" \
+            > "$WORK/git-daemon.out" 2>&1 &
+        GIT_DAEMON_PID=$!
+        if wait_until 5 port_listens "$port" >/dev/null; then
+            sed -i "s|url: \"$WORK/repo\"|url: \"git://127.0.0.1:$port/repo\"|" "$WORK/lbdeploy.yaml"
+            return 0
+        fi
+        stop_pid "$GIT_DAEMON_PID"  # the port was taken: another one
+        GIT_DAEMON_PID=""
+    done
+    fail "git daemon did not start: $(cat "$WORK/git-daemon.out")"
+}
+port_listens() { ss -Hltn "sport = :$1" | grep -q LISTEN; }
+
+# A 1 GiB blob (zeros, so the repository stays small) with the default limits:
+# fetched into the mirror and refused from its header, never inflated whole.
 case_oversized_blob() {
     hermetic_work
-    sed -i 's|^server:|limits: {max_file_size: 1MiB}\n&|' "$WORK/lbdeploy.yaml"
-    local repo="$WORK/repo" before
+    local repo="$WORK/repo" before hwm
     before=$(git -C "$repo" rev-parse main)
-    head -c $((2 * 1024 * 1024)) /dev/urandom > "$repo/dmz/filesystem/etc/haproxy/big.map"
+    head -c $((1024 * 1024 * 1024)) /dev/zero > "$repo/dmz/filesystem/etc/haproxy/big.map"
     git_as_test "$repo" add -A
-    git_as_test "$repo" commit -q -m "a 2 MiB map"
+    git_as_test "$repo" commit -q -m "a 1 GiB map"
+    rm "$repo/dmz/filesystem/etc/haproxy/big.map"
+    serve_repo_over_git
     start_server
-    push_main "$repo" "$before"
+    PROJECT=repo PLAN_WAIT=60 push_main "$repo" "$before"
     grep -q "^queued|dmz: job " "$WORK/outcome" || fail "the push of the blob: $(cat "$WORK/outcome")"
-    assert_plan_failed_naming "etc/haproxy/big.map is 2.0 MiB, over limits.max_file_size (1.0 MiB)"
-    note "serve's peak memory (VmHWM) $(( $(vm_hwm_kib "$SERVER_PID") / 1024 )) MiB"
+    assert_plan_failed_naming "etc/haproxy/big.map is 1024.0 MiB, over limits.max_file_size (16.0 MiB)"
+    hwm=$(( $(vm_hwm_kib "$SERVER_PID") / 1024 ))
+    note "serve's peak memory (VmHWM) $hwm MiB"
+    [ "$hwm" -lt 256 ] || fail "serve's peak memory passed 256 MiB"
     nothing_left_open
     assert_no_crash_loop
 }

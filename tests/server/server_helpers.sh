@@ -110,6 +110,6 @@ planned_hook() {  # EVENT BODY [EXTRA-CURL-ARGS...]
     status=$(hook "$@")
     [ "$status" = 202 ] || fail "$1 not accepted: HTTP $status $(cat "$WORK/body")"
     id=$(delivery_id)
-    wait_for 10 "delivery $id to be planned" sql_is "SELECT outcome IN ('received', 'planning') FROM deliveries WHERE id = $id" 0
+    wait_for "${PLAN_WAIT:-10}" "delivery $id to be planned" sql_is "SELECT outcome IN ('received', 'planning') FROM deliveries WHERE id = $id" 0
     sql "SELECT outcome || '|' || detail FROM deliveries WHERE id = $id" > "$WORK/outcome"
 }
