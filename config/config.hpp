@@ -89,7 +89,11 @@ struct FileSpec {
 struct Service {
     std::string name;
     std::vector<FileSpec> files;  // at least one
-    std::string validate;         // command run on the node after upload; empty = none
+    // Command that checks the service's files; empty = none. Run in the
+    // pre-flight against the staged files (a private mount namespace shows
+    // them at their destinations); run again after install only when
+    // `validate_after_install` is set, or where no such namespace can be made.
+    std::string validate;
     std::string reload;           // command run when one of `files` changed; empty = none
     // HAProxy master CLI socket on the node (absolute path). When set, a reload
     // counts only once `show proc` lists a new worker and no failed reload:
@@ -99,6 +103,7 @@ struct Service {
     // (snmpd, zabbix-agent): when only such services change on the MASTER,
     // it is deployed in place and the VIP does not move.
     bool carries_traffic = true;
+    bool validate_after_install = false;
     bool operator==(const Service&) const = default;
 };
 

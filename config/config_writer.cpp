@@ -97,6 +97,7 @@ void write_services(YAML::Emitter& out, const std::vector<Service>& services) {
         if (!service.validate.empty()) out << YAML::Key << "validate" << YAML::Value << service.validate;
         if (!service.reload.empty()) out << YAML::Key << "reload" << YAML::Value << service.reload;
         if (!service.carries_traffic) out << YAML::Key << "carries_traffic" << YAML::Value << false;
+        if (service.validate_after_install) out << YAML::Key << "validate_after_install" << YAML::Value << true;
         if (!service.master_socket.empty()) {
             out << YAML::Key << "master_socket" << YAML::Value << service.master_socket;
         }

@@ -91,6 +91,7 @@ void load_service(YamlMap map, const std::string& name, const Pair& pair, Servic
         }
     }
     map.read("carries_traffic", service.carries_traffic);
+    map.read("validate_after_install", service.validate_after_install);
     if (map.read("master_socket", service.master_socket) && !is_absolute_safe_path(service.master_socket)) {
         map.error_at("master_socket", fmt::format("\"{}\" is not an absolute path of letters, digits and \"/._-\"",
                                                   service.master_socket));

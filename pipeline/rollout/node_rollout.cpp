@@ -6,6 +6,7 @@
 
 #include "common/text.hpp"
 #include "pipeline/rollout/check_runner.hpp"
+#include "pipeline/rollout/pre_flight.hpp"
 #include "pipeline/rollout/service_actions.hpp"
 #include "pipeline/transport/text_diff.hpp"
 
@@ -41,12 +42,38 @@ bool NodeRollout::disturbs_traffic() const {
     return std::any_of(services.begin(), services.end(), [](const config::Service* s) { return s->carries_traffic; });
 }
 
+StepResult NodeRollout::pre_flight(Reporter& log, WaitTimes& waits) {
+    if (auto left = files_.remove_leftover_staged(); left > 0) {
+        log.log(link_.name(), "info", fmt::format("removed {} staged file(s) a job that did not finish left", left));
+    }
+    if (changes_.empty()) return StepResult::skipped("up to date");
+    files_.stage(changes_);
+    auto validated = validate_staged(link_, affected_services(pair_, changes_), files_.staged(), log, waits);
+    validated_in_pre_flight_ = validated.in_namespace;
+    if (!validated.in_namespace) {
+        log.log(link_.name(), "info", validated.result.message + "; validating after the install instead");
+        return StepResult::success(fmt::format("{} file(s) staged; not validated: {}", changes_.size(),
+                                               validated.result.message));
+    }
+    if (!validated.result.passed()) {
+        files_.discard_staged();
+        return validated.result;
+    }
+    return StepResult::success(fmt::format("{} file(s) staged; {}", changes_.size(), validated.result.message));
+}
+
 StepResult NodeRollout::deploy() {
     if (changes_.empty()) {
         verified_ = true;
         return StepResult::skipped("up to date");
     }
     auto services = affected_services(pair_, changes_);
+    // What the pre-flight validated is what gets installed (a rename of the
+    // staged file): validated again only where asked, or where it could not be.
+    std::vector<const config::Service*> to_validate;
+    for (const auto* service : services) {
+        if (!validated_in_pre_flight_ || service->validate_after_install) to_validate.push_back(service);
+    }
     auto backup = step(StepName::backup, [&] {
         files_.back_up(changes_);
         // From here until the node is verified, the node itself says so.
@@ -61,17 +88,20 @@ StepResult NodeRollout::deploy() {
         return backup;
     }
     auto install = step(StepName::install, [&] {
-        files_.install(changes_, NodeJournal(*link_.session).commit_command());
+        if (files_.staged().empty()) files_.stage(changes_);
+        files_.install_staged(NodeJournal(*link_.session).commit_command());
         return StepResult::success(fmt::format("{} file(s) installed", changes_.size()));
     });
     if (!install.passed()) {
         restore(false);
         return install;
     }
-    auto validate = step(StepName::validate, [&] { return validate_services(link_, services, reporter_, waits_); });
-    if (!validate.passed()) {
-        restore(false);  // nothing was reloaded: the daemons still run the old files
-        return validate;
+    if (!to_validate.empty()) {
+        auto validate = step(StepName::validate, [&] { return validate_services(link_, to_validate, reporter_, waits_); });
+        if (!validate.passed()) {
+            restore(false);  // nothing was reloaded: the daemons still run the old files
+            return validate;
+        }
     }
     auto reload = step(StepName::reload, [&] { return reload_services(link_, services, reporter_, waits_, reload_timeout_); });
     if (!reload.passed()) {

@@ -1,7 +1,9 @@
 #pragma once
-// docs/design.md §3, step 3, on one node: compare, back up, install, validate, reload,
-// post-check; on any failure restore the node exactly as it was. Also the
-// dry run's per-node diff. Every step is recorded through the Reporter.
+// docs/design.md §3 on one node: compare and pre-flight (stage the changed
+// files beside their targets, validate them there), then back up, install
+// (rename the staged files), reload, post-check; on any failure restore the
+// node exactly as it was. Also the dry run's per-node diff. Every step is
+// recorded through the Reporter.
 
 #include <string>
 #include <vector>
@@ -25,6 +27,8 @@ public:
     NodeRollout(const config::Pair& pair, const NodeLink& link, const NodePlan& plan, Reporter& reporter,
                 WaitTimes& waits, std::string tag, transport::Duration reload_timeout, JournalEntry journal);
 
+    const std::string& name() const { return link_.name(); }
+
     // Reads the node's current files (step "compare"). Only reads.
     StepResult compare();
     bool has_changes() const { return !changes_.empty(); }
@@ -32,8 +36,16 @@ public:
     // reload on the VIP holder calls for a failover first).
     bool disturbs_traffic() const;
 
-    // Deploys the changed files; on failure the node is restored and the
-    // result is the failing step's.
+    // The pre-flight's work, on any thread (it reports to `log` and adds to
+    // `waits` only, not to the rollout's own): removes what a dead job left
+    // staged, stages the changed files and validates them in a private mount
+    // namespace. On failure nothing stays staged. Touches no live file.
+    StepResult pre_flight(Reporter& log, WaitTimes& waits);
+    // Removes the staged files (a dry run, or a pair that stops before this node).
+    void discard_staged() noexcept { files_.discard_staged(); }
+
+    // Deploys the changed files (staged by pre_flight(), or staged now); on
+    // failure the node is restored and the result is the failing step's.
     StepResult deploy();
 
     // After a failure elsewhere in the pair: this node, deployed and verified,
@@ -73,6 +85,7 @@ private:
     std::vector<FileChange> changes_;
     bool verified_ = false;
     bool hold_journal_ = false;
+    bool validated_in_pre_flight_ = false;
 };
 
 }  // namespace lbdeploy::rollout

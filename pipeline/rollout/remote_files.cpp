@@ -94,40 +94,77 @@ void RemoteFiles::remove_quietly(const std::vector<std::string>& paths) noexcept
     }
 }
 
-void RemoteFiles::upload_and_rename(const std::vector<Upload>& uploads, const std::string& first) {
-    if (uploads.empty()) return;
-    std::string renames = first.empty() ? std::string() : first + " && ";
+RemoteFiles::Uploaded RemoteFiles::upload(const std::vector<Upload>& uploads,
+                                          const std::vector<std::string>& names) {
+    Uploaded uploaded;
     std::string directories;
-    std::vector<std::string> temporaries;
     try {
-        for (const auto& upload : uploads) {
-            const auto& temporary = temporaries.emplace_back(temporary_name(upload.dest));
+        for (std::size_t i = 0; i < uploads.size(); ++i) {
+            const auto& upload = uploads[i];
+            const auto& temporary = uploaded.temporaries.emplace_back(i < names.size() ? names[i] : temporary_name(upload.dest));
             make_parent_directories(upload.dest);
             session_.write_new_file(temporary, *upload.content, upload.mode);
             if (upload.uid_gid) session_.set_owner(temporary, upload.uid_gid->first, upload.uid_gid->second);
             if (!upload.owner_spec.empty()) {
-                renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec), common::shell_quote(temporary));
+                uploaded.renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec),
+                                                common::shell_quote(temporary));
             }
-            renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary), common::shell_quote(upload.dest));
+            uploaded.renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary),
+                                            common::shell_quote(upload.dest));
             directories += " " + common::shell_quote(common::parent_directory(upload.dest));
         }
     } catch (...) {
-        remove_quietly(temporaries);  // nothing of this step may stay behind on the node
+        remove_quietly(uploaded.temporaries);  // nothing of this step may stay behind on the node
         throw;
     }
     // The contents were fsynced by SFTP; this makes the renames durable too
     // (sync(1) with operands fsyncs just those directories).
-    renames += "sync --" + directories;
-    auto result = session_.run(renames);
+    uploaded.renames += "sync --" + directories;
+    return uploaded;
+}
+
+void RemoteFiles::rename(const Uploaded& uploaded, const std::string& first, const std::string& after) {
+    if (uploaded.temporaries.empty()) return;
+    auto command = (first.empty() ? std::string() : first + " && ") + uploaded.renames + after;
+    auto result = session_.run(command);
     if (!result.succeeded()) {
-        remove_quietly(temporaries);
+        remove_quietly(uploaded.temporaries);
         throw transport::SshError(fmt::format("{}: installing the files failed: {}", session_.host(),
                                    describe_failure("mv", result)));
     }
 }
 
-void RemoteFiles::install(const std::vector<FileChange>& changes, const std::string& first) {
+RemoteFiles::RemoteFiles(RemoteFiles&& other) noexcept
+    : session_(other.session_), tag_(std::move(other.tag_)), backup_directory_(std::move(other.backup_directory_)),
+      staged_(std::move(other.staged_)), staged_upload_(std::move(other.staged_upload_)) {
+    other.staged_.clear();
+    other.staged_upload_ = {};
+    other.moved_from_ = true;
+}
+
+RemoteFiles::~RemoteFiles() {
+    if (!moved_from_) discard_staged();
+}
+
+std::size_t RemoteFiles::remove_leftover_staged() {
+    auto list = session_.read_file(staged_list_path);
+    if (!list) return 0;
+    std::vector<std::string> leftovers;
+    for (auto line : common::split_lines(list->content)) {
+        // Only what a staging can have named: a temporary of lbdeploy's.
+        if (line.starts_with('/') && line.find("/.") != std::string_view::npos &&
+            line.find(".lbdeploy-") != std::string_view::npos) {
+            leftovers.emplace_back(line);
+        }
+    }
+    for (const auto& path : leftovers) session_.remove_file(path);
+    session_.remove_file(staged_list_path);
+    return leftovers.size();
+}
+
+void RemoteFiles::stage(const std::vector<FileChange>& changes) {
     std::vector<Upload> uploads;
+    std::vector<std::string> names;
     for (const auto& change : changes) {
         const auto& desired = *change.desired;
         Upload upload{desired.dest, &desired.content, new_file_mode(desired), std::nullopt, owner_spec(desired)};
@@ -136,8 +173,35 @@ void RemoteFiles::install(const std::vector<FileChange>& changes, const std::str
             if (upload.owner_spec.empty()) upload.uid_gid = {change.before->stat.uid, change.before->stat.gid};
         }
         uploads.push_back(std::move(upload));
+        names.push_back(temporary_name(desired.dest));
+        staged_.push_back({desired.dest, names.back(), !change.before});
     }
-    upload_and_rename(uploads, first);
+    if (uploads.empty()) return;
+    // The names first, so that a deployer dying during the uploads leaves a
+    // list of what the next job removes.
+    try {
+        make_parent_directories(staged_list_path);
+        session_.write_file(staged_list_path, fmt::format("{}\n", fmt::join(names, "\n")), 0600);
+        staged_upload_ = upload(uploads, names);
+    } catch (...) {
+        discard_staged();  // upload() removed its temporaries; the list goes too
+        throw;
+    }
+}
+
+void RemoteFiles::install_staged(const std::string& first) {
+    rename(staged_upload_, first, " && rm -f -- " + std::string(staged_list_path));
+    staged_.clear();
+    staged_upload_ = {};
+}
+
+void RemoteFiles::discard_staged() noexcept {
+    if (staged_.empty()) return;
+    auto temporaries = staged_upload_.temporaries;
+    temporaries.emplace_back(staged_list_path);
+    remove_quietly(temporaries);
+    staged_.clear();
+    staged_upload_ = {};
 }
 
 std::vector<std::string> RemoteFiles::put_back(const std::vector<FileChange>& changes) {
@@ -151,7 +215,7 @@ std::vector<std::string> RemoteFiles::put_back(const std::vector<FileChange>& ch
             session_.remove_file(change.desired->dest);
         }
     }
-    upload_and_rename(uploads);
+    rename(upload(uploads), {});
     std::vector<std::string> mismatched;
     for (const auto& change : changes) {
         auto now = session_.read_file(change.desired->dest);

@@ -1,7 +1,8 @@
 #pragma once
 // The files of one node during a rollout: what differs from the plan, the
-// backup of what is about to change, the atomic installation of the new
-// files and the restore of the old ones. All over one SshSession.
+// new files staged beside their targets, the backup of what is about to
+// change, the atomic installation of the staged files and the restore of the
+// old ones. All over one SshSession.
 //
 // Errors: SSH failures throw SshError (caught by the step that called).
 
@@ -25,10 +26,41 @@ struct FileChange {
 // by sha256, or the configured mode).
 std::vector<FileChange> find_changes(transport::SshSession& session, const NodePlan& plan);
 
+// A new file uploaded under its temporary name beside `dest`, with its final
+// mode and owner, not yet renamed over it.
+struct StagedFile {
+    std::string dest;
+    std::string temporary;
+    bool is_new = false;  // nothing is at `dest` yet
+};
+
 class RemoteFiles {
 public:
+    // The node's list of the temporaries a job has staged and not yet
+    // installed or removed: what a deployer that died leaves is found there.
+    static constexpr const char* staged_list_path = "/var/lib/lbdeploy/staged";
+
     // `tag` names temporary files and the backup directory (the job id).
     RemoteFiles(transport::SshSession& session, std::string tag);
+    RemoteFiles(RemoteFiles&& other) noexcept;
+    RemoteFiles& operator=(RemoteFiles&&) = delete;
+    // Removes what is still staged (best effort: the staged list names what
+    // this cannot remove, for the next job).
+    ~RemoteFiles();
+
+    // Removes the temporaries the node's staged list names (a deployer died
+    // between staging and install) and the list; returns how many.
+    std::size_t remove_leftover_staged();
+
+    // Uploads every changed file under a temporary name beside its target
+    // (mode and owner set), after recording the names in the staged list.
+    void stage(const std::vector<FileChange>& changes);
+    const std::vector<StagedFile>& staged() const { return staged_; }
+    // Renames the staged files over their targets in one command, after
+    // `first` (a command that must succeed before any target is replaced).
+    void install_staged(const std::string& first = {});
+    // Removes the staged files and the list: the change is not installed.
+    void discard_staged() noexcept;
 
     const std::string& backup_directory() const { return backup_directory_; }
 
@@ -36,11 +68,6 @@ public:
     // mode and owner, plus a MANIFEST (sha256, mode, uid:gid, path; "absent"
     // for files that are new), so a person can restore by hand too.
     void back_up(const std::vector<FileChange>& changes);
-
-    // Uploads every new file under a temporary name beside its target (mode
-    // and owner set), then renames them all over their targets in one command,
-    // after `first` (a command that must succeed before any target is replaced).
-    void install(const std::vector<FileChange>& changes, const std::string& first = {});
 
     // Puts every changed file back as it was (or removes it when it was new),
     // atomically as install() does. Returns the paths whose content on the
@@ -55,7 +82,13 @@ private:
         std::optional<std::pair<unsigned, unsigned>> uid_gid;  // set = chown to these
         std::string owner_spec;                                // "user:group" for chown(1); empty = none
     };
-    void upload_and_rename(const std::vector<Upload>& uploads, const std::string& first = {});
+    struct Uploaded {
+        std::vector<std::string> temporaries;
+        std::string renames;  // chowns and renames, then a sync of their directories
+    };
+    // `names`: the temporaries' names, chosen before (empty = chosen here).
+    Uploaded upload(const std::vector<Upload>& uploads, const std::vector<std::string>& names = {});
+    void rename(const Uploaded& uploaded, const std::string& first, const std::string& after = {});
     void make_parent_directories(const std::string& path);
     std::string temporary_name(const std::string& dest) const;
     void remove_quietly(const std::vector<std::string>& paths) noexcept;
@@ -63,6 +96,9 @@ private:
     transport::SshSession& session_;
     std::string tag_;
     std::string backup_directory_;
+    std::vector<StagedFile> staged_;
+    Uploaded staged_upload_;
+    bool moved_from_ = false;
 };
 
 }  // namespace lbdeploy::rollout

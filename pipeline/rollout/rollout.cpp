@@ -10,6 +10,7 @@
 #include "pipeline/rollout/failover.hpp"
 #include "pipeline/rollout/node_journal.hpp"
 #include "pipeline/rollout/node_recovery.hpp"
+#include "pipeline/rollout/pair_pre_flight.hpp"
 #include "pipeline/rollout/plan.hpp"
 
 namespace lbdeploy::rollout {
@@ -101,12 +102,22 @@ RolloutOutcome Rollout::execute(State& state) {
     }
     if (auto checked = pre_check(state); !checked.passed()) return failed(checked.message + untouched);
     if (auto stop = stop_if_cancelled(SafePoint::after_pre_check)) return *stop;
-    if (state.request.dry_run) return show_diffs(state);
 
-    // 2.–4. on the BACKUP: back up, install, validate, reload what changed, post-check.
+    // 2. pre-flight, both nodes: stage the changed files beside their
+    // targets and validate them there; only when both pass is anything touched.
     auto backup = node_rollout(state, state.backup());
+    auto master = node_rollout(state, state.master);
+    if (state.request.dry_run) return show_diffs(state, backup, master);
+    for (auto index : {state.backup(), state.master}) {
+        auto& node = index == state.master ? master : backup;
+        if (auto compared = node.compare(); !compared.passed()) {
+            return failed(fmt::format("{}: {}{}", state.name(index), compared.message, untouched));
+        }
+    }
+    if (auto flown = pre_flight_pair(reporter_, state.waits, backup, master); !flown.passed()) return failed(flown.message + untouched);
+
+    // 3.–4. on the BACKUP: back up, install the staged files, reload what changed, post-check.
     backup.hold_journal();  // open until the MASTER is done: see NodeRollout::hold_journal
-    if (auto compared = backup.compare(); !compared.passed()) return failed(compared.message + untouched);
     if (auto deployed = backup.deploy(); !deployed.passed()) {
         const auto& name = state.name(state.backup());
         if (!backup.verified()) {
@@ -120,12 +131,6 @@ RolloutOutcome Rollout::execute(State& state) {
     reporter_.node_deployed(state.name(state.backup()), state.request.commit);
 
     // 5.–6. the same on the old MASTER, behind a failover when its change touches traffic.
-    auto master = node_rollout(state, state.master);
-    if (auto compared = master.compare(); !compared.passed()) {
-        return second_node_failed(
-            state, fmt::format("{}: {}; {} not touched", state.name(state.master), compared.message, state.name(state.master)),
-            backup);
-    }
     if (master.has_changes()) {
         if (auto stop = stop_if_cancelled(SafePoint::between_nodes)) {
             backup.close_journal();  // a split the operator asked for, not one to recover from
@@ -259,11 +264,16 @@ StepResult Rollout::pre_check(State& state) {
     });
 }
 
-RolloutOutcome Rollout::show_diffs(State& state) {
-    for (auto index : {state.backup(), state.master}) {
-        auto diff = node_rollout(state, index).show_diff();
-        if (!diff.passed()) return failed(diff.message);
+// A dry run: the diffs, then the pre-flight (the validation of the staged
+// files), and the staged files removed again. No live file is touched.
+RolloutOutcome Rollout::show_diffs(State& state, NodeRollout& backup, NodeRollout& master) {
+    for (auto* node : {&backup, &master}) {
+        if (auto diff = node->show_diff(); !diff.passed()) return failed(diff.message);
     }
+    auto flown = pre_flight_pair(reporter_, state.waits, backup, master);
+    backup.discard_staged();
+    master.discard_staged();
+    if (!flown.passed()) return failed(flown.message + untouched);
     return outcome(JobState::succeeded);
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The rollout of one pair (docs/design.md §3): plan, pre-check both nodes,
-// deploy the BACKUP, fail the VIP over, deploy the old MASTER, give the VIP
-// back, final check through the VIP. Never both nodes at once; after a
+// pre-flight both nodes (the changed files staged and validated, nothing
+// touched), deploy the BACKUP, fail the VIP over, deploy the old MASTER, give
+// the VIP back, final check through the VIP. Never both nodes at once; after a
 // failure the other node is not touched. Cancellation is honoured at safe
 // points only: after the plan, after the pre-check and between the two nodes
 // (whether or not the VIP has to move for the second one).
@@ -54,7 +55,7 @@ private:
     StepResult connect(State& state);
     StepResult recover(State& state);
     StepResult pre_check(State& state);
-    RolloutOutcome show_diffs(State& state);
+    RolloutOutcome show_diffs(State& state, NodeRollout& backup, NodeRollout& master);
     RolloutOutcome deploy_behind_failover(State& state, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome deploy_in_place(State& state, NodeRollout& master, NodeRollout& backup);
     RolloutOutcome master_failed(State& state, const StepResult& failed, NodeRollout& master, NodeRollout& backup);

@@ -10,6 +10,7 @@ std::string_view name_of(StepName step) {
     case StepName::pre_check: return "pre-check";
     case StepName::vip: return "vip";
     case StepName::compare: return "compare";
+    case StepName::pre_flight: return "pre-flight";
     case StepName::backup: return "backup";
     case StepName::install: return "install";
     case StepName::validate: return "validate";
@@ -32,11 +33,12 @@ namespace {
 
 std::vector<StageStep> node_steps() {
     std::vector<StageStep> steps;
-    for (auto step : {StepName::compare, StepName::backup, StepName::install, StepName::validate, StepName::reload,
-                      StepName::post_check}) {
-        steps.push_back({step, StepScope::node, name_of(step)});
+    for (auto step : {StepName::backup, StepName::install, StepName::validate, StepName::reload, StepName::post_check,
+                      StepName::restore}) {
+        // validate runs here only where the pre-flight could not validate (or validate_after_install).
+        bool only_when_run = step == StepName::validate || step == StepName::restore;
+        steps.push_back({step, StepScope::node, name_of(step), only_when_run});
     }
-    steps.push_back({StepName::restore, StepScope::node, name_of(StepName::restore), true});
     return steps;
 }
 
@@ -52,6 +54,8 @@ const std::vector<Stage>& procedure_stages() {
          {pair_step(StepName::plan), {StepName::connect, StepScope::node, "connect"},
           {StepName::recover, StepScope::node, "recover", true},
           {StepName::pre_check, StepScope::node, "pre-check"}, pair_step(StepName::vip, "VIP holder")}},
+        {"Pre-flight", std::nullopt,
+         {{StepName::compare, StepScope::node, "compare"}, {StepName::pre_flight, StepScope::node, "pre-flight"}}},
         {"BACKUP", NodeRole::backup, node_steps()},
         {"Failover", std::nullopt, {pair_step(StepName::failover)}},
         {"MASTER", NodeRole::master, node_steps()},

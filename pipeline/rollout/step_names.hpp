@@ -12,7 +12,8 @@ namespace lbdeploy::rollout {
 
 enum class StepName {
     plan, connect, recover, pre_check, vip,                          // both nodes; recover only after a crash
-    compare, backup, install, validate, reload, post_check, restore, // on one node
+    compare, pre_flight,                                             // each node, before anything is touched
+    backup, install, validate, reload, post_check, restore,          // on one node; validate only without pre-flight
     failover, give_back_vip, final_check,                            // the VIP and the pair
     diff,                                                            // a dry run's per-node diff
 };
@@ -33,8 +34,8 @@ struct StageStep {
     bool only_when_run = false;  // drawn only when it ran (restore)
 };
 
-// One stage of the procedure as people see it: pre-check, the BACKUP node,
-// failover, the MASTER node, VIP back, final check. A stage with a role holds
+// One stage of the procedure as people see it: pre-check, pre-flight, the
+// BACKUP node, failover, the MASTER node, VIP back, final check. A stage with a role holds
 // the steps run on the node that has that role; a node step in a stage
 // without a role runs on every node.
 struct Stage {

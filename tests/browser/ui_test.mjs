@@ -159,15 +159,15 @@ const cases = {
     const alert = page.locator('.failure[role="alert"]');
     await alert.waitFor({ timeout: 60000 });
     const text = await alert.textContent();
-    if (!text.includes('Failed at lb2 validate')) fail(`the failure box does not name the step: ${text}`);
+    if (!text.includes('Failed at lb2 pre-flight')) fail(`the failure box does not name the step: ${text}`);
     if (!text.includes("unknown keyword 'bogus-directive'")) fail(`the failure box lacks haproxy's message: ${text}`);
-    const state = await page.locator('[data-step="lb2|validate"]').getAttribute('data-state');
-    if (state !== 'failed') fail(`lb2 validate is ${state}`);
+    const state = await page.locator('[data-step="lb2|pre-flight"]').getAttribute('data-state');
+    if (state !== 'failed') fail(`lb2 pre-flight is ${state}`);
     await page.screenshot({ path: join(shots, 'job-failed.png'), fullPage: true });
     // Put a valid config back for the next cases.
     await webhook(base, pushHaproxy(`fixed-${Date.now()}`));
     await waitFor('the fix deployed', async () => (await newestJob(base, job.id))?.state === 'succeeded', 90);
-    return `job ${job.id}: red lb2 validate and haproxy's error at the top`;
+    return `job ${job.id}: red lb2 pre-flight and haproxy's error at the top`;
   },
 
   // Re-run from the page creates a new job and navigates to it; cancel works on a queued job.

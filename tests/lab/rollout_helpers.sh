@@ -8,6 +8,9 @@ last_job() { sql "SELECT max(id) FROM jobs"; }
 job_state() { state_of "$(last_job)"; }
 job_steps() { steps_of "$(last_job)"; }
 job_log() { sql "SELECT text FROM log_lines WHERE job_id = $(last_job) ORDER BY seq"; }
+# Whether the job's log has a line matching PATTERN (read whole first: grep -q
+# closing the pipe early would fail the pipeline under pipefail).
+job_log_has() { job_log > "$WORK/job.log"; grep -qa -- "$1" "$WORK/job.log"; }  # PATTERN
 has_step() { job_steps | grep -q "^$1$"; }
 step_id() { sql "SELECT min(id) FROM steps WHERE job_id = $(last_job) AND coalesce(node,'') = '$1' AND name = '$2'"; }
 
@@ -80,10 +83,18 @@ assert_untouched() {  # NODE SHA-OF-HAPROXY-CFG WORKER
     [ "$(haproxy_worker "$1")" = "$3" ] || fail "$1: HAProxy was reloaded"
 }
 
-assert_no_steps_for_after_precheck() {  # NODE
-    if job_steps | grep "^$1:" | grep -vq -e ":connect:" -e ":pre-check:"; then
-        fail "$1 was contacted after the pre-check: $(job_steps | grep "^$1:" | tr '\n' ' ')"
+# NODE had no step past the pre-flight (which writes only staged files).
+assert_untouched_after_pre_flight() {  # NODE
+    if job_steps | grep "^$1:" | grep -vq -e ":connect:" -e ":pre-check:" -e ":compare:" -e ":pre-flight:"; then
+        fail "$1 had steps after the pre-flight: $(job_steps | grep "^$1:" | tr '\n' ' ')"
     fi
+}
+
+# No staged file (a temporary beside a target) and no staged list on NODE.
+assert_nothing_staged() {  # NODE
+    local left
+    left=$("$LAB" exec "$1" sh -c 'find /etc -name ".*.lbdeploy-*"; ls /var/lib/lbdeploy/staged 2>/dev/null' || true)
+    [ -z "$left" ] || fail "$1 has staged files left: $(echo "$left" | tr '\n' ' ')"
 }
 
 installing_lb2_after() {  # JOB
