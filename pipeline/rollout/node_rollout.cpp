@@ -43,11 +43,10 @@ bool NodeRollout::disturbs_traffic() const {
 }
 
 StepResult NodeRollout::pre_flight(Reporter& log, WaitTimes& waits) {
-    if (auto left = files_.remove_leftover_staged(); left > 0) {
+    if (auto left = files_.stage(changes_); left > 0) {
         log.log(link_.name(), "info", fmt::format("removed {} staged file(s) a job that did not finish left", left));
     }
     if (changes_.empty()) return StepResult::skipped("up to date");
-    files_.stage(changes_);
     auto validated = validate_staged(link_, affected_services(pair_, changes_), files_.staged(), log, waits);
     validated_in_pre_flight_ = validated.in_namespace;
     if (!validated.in_namespace) {

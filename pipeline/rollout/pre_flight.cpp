@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "common/text.hpp"
@@ -19,6 +20,17 @@ constexpr int view_failed_status = 125;
 constexpr std::string_view view_failed_marker = "lbdeploy pre-flight:";
 
 std::string quote(const std::string& text) { return common::shell_quote(text); }
+
+// Why the view could not be made, when that is how `result` ended.
+std::optional<std::string> view_failure(const transport::CommandResult& result) {
+    if (result.exit_status != view_failed_status) return std::nullopt;
+    for (auto line : common::split_lines(result.err)) {
+        if (auto at = line.find(view_failed_marker); at != std::string_view::npos) {
+            return std::string(line.substr(at + view_failed_marker.size() + 1));
+        }
+    }
+    return std::nullopt;
+}
 
 }  // namespace
 
@@ -56,18 +68,17 @@ std::string in_staged_view(const std::string& command, const std::vector<StagedF
         }
     }
     script += "exec sh -c " + quote(command) + "\n";
-    return "unshare --mount --propagation private -- sh -c " + quote(script);
+    // unshare tried alone first: its own failure (not installed, no
+    // privilege) is then told apart from the command's, in the same round trip.
+    return fmt::format("err=$(unshare --mount --propagation private -- true 2>&1) || {{ echo \"{} no private mount "
+                       "namespace on this node (${{err:-unshare failed}})\" >&2; exit {}; }}; "
+                       "exec unshare --mount --propagation private -- sh -c {}",
+                       view_failed_marker, view_failed_status, quote(script));
 }
 
 StagedValidation validate_staged(const NodeLink& link, const std::vector<const config::Service*>& services,
                                  const std::vector<StagedFile>& staged, Reporter& reporter, WaitTimes& waits) {
     auto& session = *link.session;
-    auto probe = session.run("unshare --mount --propagation private -- true");
-    if (!probe.succeeded()) {
-        return {StepResult::skipped("no private mount namespace on this node (" +
-                                    describe_failure("unshare --mount", probe) + ")"),
-                false};
-    }
     WaitTimer timer(waits.validate);
     int validated = 0;
     for (const auto* service : services) {
@@ -78,10 +89,7 @@ StagedValidation validate_staged(const NodeLink& link, const std::vector<const c
         auto result = session.run(in_staged_view(command, staged), [&](bool is_stderr, std::string_view line) {
             reporter.log(link.name(), is_stderr ? "stderr" : "stdout", line);
         });
-        if (result.exit_status == view_failed_status && result.err.find(view_failed_marker) != std::string::npos) {
-            return {StepResult::skipped("the staged view could not be made: " + describe_failure(command, result)),
-                    false};
-        }
+        if (auto why = view_failure(result)) return {StepResult::skipped(*why), false};
         if (!result.succeeded()) {
             reporter.log(link.name(), "error", describe_failure(command, result));
             return {StepResult::failure(fmt::format("{}: {}", service->name, describe_failure(command, result))), true};

@@ -146,23 +146,30 @@ RemoteFiles::~RemoteFiles() {
     if (!moved_from_) discard_staged();
 }
 
-std::size_t RemoteFiles::remove_leftover_staged() {
-    auto list = session_.read_file(staged_list_path);
-    if (!list) return 0;
-    std::vector<std::string> leftovers;
-    for (auto line : common::split_lines(list->content)) {
-        // Only what a staging can have named: a temporary of lbdeploy's.
-        if (line.starts_with('/') && line.find("/.") != std::string_view::npos &&
-            line.find(".lbdeploy-") != std::string_view::npos) {
-            leftovers.emplace_back(line);
-        }
+namespace {
+
+// Removes what the node's staged list names (only names a staging can have
+// given: /dir/.name.lbdeploy-...), then writes `names` as the new list, synced
+// before it replaces the old one; prints how many were removed.
+std::string prepare_staging_command(const std::vector<std::string>& names) {
+    const std::string list = common::shell_quote(RemoteFiles::staged_list_path);
+    std::string command = fmt::format(
+        "n=0; if [ -f {0} ]; then while IFS= read -r p; do case \"$p\" in /*/.*.lbdeploy-*) rm -f -- \"$p\"; "
+        "n=$((n+1));; esac; done < {0}; rm -f -- {0}; fi",
+        list);
+    if (!names.empty()) {
+        std::string quoted;
+        for (const auto& name : names) quoted += " " + common::shell_quote(name);
+        command += fmt::format(" && mkdir -p -- {1} && (umask 077 && printf '%s\\n'{2} > {0}.new) && sync -- {0}.new && "
+                               "mv -f -- {0}.new {0} && sync -- {1}",
+                               list, common::shell_quote(common::parent_directory(RemoteFiles::staged_list_path)), quoted);
     }
-    for (const auto& path : leftovers) session_.remove_file(path);
-    session_.remove_file(staged_list_path);
-    return leftovers.size();
+    return command + " && echo \"$n\"";
 }
 
-void RemoteFiles::stage(const std::vector<FileChange>& changes) {
+}  // namespace
+
+std::size_t RemoteFiles::stage(const std::vector<FileChange>& changes) {
     std::vector<Upload> uploads;
     std::vector<std::string> names;
     for (const auto& change : changes) {
@@ -174,19 +181,25 @@ void RemoteFiles::stage(const std::vector<FileChange>& changes) {
         }
         uploads.push_back(std::move(upload));
         names.push_back(temporary_name(desired.dest));
-        staged_.push_back({desired.dest, names.back(), !change.before});
     }
-    if (uploads.empty()) return;
     // The names first, so that a deployer dying during the uploads leaves a
     // list of what the next job removes.
+    auto prepared = session_.run(prepare_staging_command(names));
+    if (!prepared.succeeded()) {
+        throw transport::SshError(fmt::format("{}: preparing the staging failed: {}", session_.host(),
+                                              describe_failure("staged list", prepared)));
+    }
+    auto lines = common::split_lines(prepared.out);
+    auto removed = lines.empty() ? 0 : common::parse_integer<std::size_t>(lines.back()).value_or(0);
+    if (uploads.empty()) return removed;
+    for (std::size_t i = 0; i < changes.size(); ++i) staged_.push_back({changes[i].desired->dest, names[i], !changes[i].before});
     try {
-        make_parent_directories(staged_list_path);
-        session_.write_file(staged_list_path, fmt::format("{}\n", fmt::join(names, "\n")), 0600);
         staged_upload_ = upload(uploads, names);
     } catch (...) {
         discard_staged();  // upload() removed its temporaries; the list goes too
         throw;
     }
+    return removed;
 }
 
 void RemoteFiles::install_staged(const std::string& first) {

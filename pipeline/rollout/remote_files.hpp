@@ -48,13 +48,13 @@ public:
     // this cannot remove, for the next job).
     ~RemoteFiles();
 
-    // Removes the temporaries the node's staged list names (a deployer died
-    // between staging and install) and the list; returns how many.
-    std::size_t remove_leftover_staged();
-
-    // Uploads every changed file under a temporary name beside its target
-    // (mode and owner set), after recording the names in the staged list.
-    void stage(const std::vector<FileChange>& changes);
+    // First removes the temporaries the node's staged list names (a deployer
+    // died between staging and install), then records the new names in the
+    // list (synced) and uploads every changed file under its temporary name
+    // beside its target (mode and owner set). The removal and the list are one
+    // command. Returns how many leftovers were removed. With no changes, only
+    // the leftovers go.
+    std::size_t stage(const std::vector<FileChange>& changes);
     const std::vector<StagedFile>& staged() const { return staged_; }
     // Renames the staged files over their targets in one command, after
     // `first` (a command that must succeed before any target is replaced).
