@@ -5,8 +5,14 @@
 # targets in tests/fuzz link libFuzzer itself (-fsanitize=fuzzer). Without
 # UBSan's `function` check: clang 14 cannot emit it for split coroutines
 # ("Cannot represent a difference across sections", llvm/llvm-project#49689).
+# LBDEPLOY_FUZZ_SANITIZE=OFF keeps the coverage and drops ASan+UBSan: several
+# times the executions per second, for the long runs docs/testing.md reports
+# (ctest's bounded runs keep the sanitizers).
+option(LBDEPLOY_FUZZ_SANITIZE "ASan+UBSan in the fuzz build" ON)
 add_library(lbdeploy_sanitizers INTERFACE)
-if(LBDEPLOY_FUZZ)
+if(LBDEPLOY_FUZZ AND NOT LBDEPLOY_FUZZ_SANITIZE)
+  target_compile_options(lbdeploy_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+elseif(LBDEPLOY_FUZZ)
   target_compile_options(lbdeploy_sanitizers INTERFACE
     -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function -fno-sanitize-recover=all
     -fno-omit-frame-pointer)

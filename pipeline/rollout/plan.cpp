@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/clean_text.hpp"
 #include "common/sha256.hpp"
 #include "config/destination.hpp"
 #include "pipeline/rollout/placeholders.hpp"
@@ -37,6 +38,14 @@ public:
     void add(const SourceFiles& source, const transport::TreeFile& file, const std::string& dest,
              const config::FileSpec* spec, const std::string& service) {
         auto where = fmt::format("{}:{}@{:.8}", source.repository, join(source.base, file.path), source.commit);
+        // A name that is not UTF-8 or holds controls could be written to the
+        // node only as bytes nobody can read back in a log, a step message or
+        // the node's staged list and journal: refused, shown as U+FFFD.
+        if (!common::is_display_text(where) || !common::is_display_text(dest)) {
+            errors_.push_back(fmt::format("{}: {} would go to {}: the name is not UTF-8 text without control characters",
+                                          node_.name, common::to_display_text(where), common::to_display_text(dest)));
+            return;
+        }
         if (!config::is_allowed_destination(dest, pair_.allowed_paths)) {
             errors_.push_back(fmt::format("{}: {} would go to {}, which is not a clean path below the pair's "
                                           "allowed_paths ({})",

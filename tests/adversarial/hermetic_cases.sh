@@ -41,6 +41,33 @@ case_dotdot_in_dependency_tree() {
     kill -0 "$SERVER_PID" || fail "the server died"
 }
 
+# A file whose name is not UTF-8 (a Latin-1 byte), in a dependency: refused
+# at planning with the name shown through the text boundary (U+FFFD), never
+# carried raw into logs, JSON, the node's journal or its file system.
+case_non_utf8_file_name() {
+    hermetic_work
+    local lua="$WORK/lua" before
+    git init -q -b main "$lua"
+    mkdir -p "$lua/lua"
+    echo 'return "v1"' > "$lua/lua/version.lua"
+    git_as_test "$lua" add -A
+    git_as_test "$lua" commit -q -m one
+    before=$(git -C "$lua" rev-parse main)
+    echo 'return "latin-1"' > "$lua/lua/$(printf 'caf\xe9').lua"
+    git_as_test "$lua" add -A
+    git_as_test "$lua" commit -q -m "a Latin-1 file name"
+    sed -i "s|^repositories:|&\n  lua-scripts: {url: \"$lua\", branch: main}|" "$WORK/lbdeploy.yaml"
+    sed -i 's|^    vip: 127.0.0.3$|&\n    dependencies: [{repository: lua-scripts, path: lua, dest: /etc/haproxy/lua/, reloads: haproxy}]|' \
+        "$WORK/lbdeploy.yaml"
+    start_server
+    push_main "$lua" "$before"
+    grep -q "^queued|dmz: job " "$WORK/outcome" || fail "the push of the dependency: $(cat "$WORK/outcome")"
+    assert_plan_failed_naming "$(printf 'lua/caf\xef\xbf\xbd.lua')"
+    sql "SELECT error FROM jobs" | grep -q "the name is not UTF-8" || fail "the error does not say the name is not UTF-8"
+    sql "SELECT text FROM log_lines" | iconv -f UTF-8 -t UTF-8 > /dev/null || fail "the job log is not valid UTF-8"
+    nothing_left_open
+}
+
 # A git bomb: 11 objects that name 10^10 files. The planner's diff and the
 # job's tree walk must stop at a limit, not walk them.
 case_git_bomb() {
