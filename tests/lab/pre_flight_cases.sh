@@ -81,3 +81,18 @@ case_new_file_in_pre_flight() {
     done
     note "without the file: refused in the pre-flight; with it: validated there, at its real path, and deployed"
 }
+
+# `validate_after_install: true` on haproxy: validated in the pre-flight and
+# again once installed, on both nodes; keepalived only in the pre-flight.
+case_validate_after_install() {
+    sed -i 's|^        master_socket: /run/haproxy-master.sock$|&\n        validate_after_install: true|' "$CONFIG"
+    grep -q "validate_after_install: true" "$CONFIG" || fail "the configuration was not changed"
+    push_haproxy_cfg 's/X-Config-Version v1/X-Config-Version v9/' "haproxy: v9"
+    deploy || fail "the deploy failed"
+    for node in lb1 lb2; do
+        has_step "$node:pre-flight:succeeded" || fail "$node: no pre-flight: $(job_steps | tr '\n' ' ')"
+        [ "$(sql "SELECT message FROM steps WHERE job_id = $(last_job) AND node = '$node' AND name = 'validate'")" = "haproxy valid" ] ||
+            fail "$node: haproxy was not validated again after the install: $(job_steps | tr '\n' ' ')"
+    done
+    note "haproxy validated in the pre-flight and after the install on both nodes"
+}
