@@ -20,6 +20,7 @@
 #include "common/process_identity.hpp"
 #include "config/config_loader.hpp"
 #include "pipeline/jobs/commit_status.hpp"
+#include "pipeline/jobs/deployment_notifier.hpp"
 #include "pipeline/jobs/recovery_jobs.hpp"
 #include "pipeline/jobs/worker.hpp"
 #include "pipeline/transport/git_mirror.hpp"
@@ -150,10 +151,15 @@ int serve_command(const std::vector<std::string>& args, Streams streams) {
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);  // before any thread starts: all inherit the mask
     auto listen = arguments.value("listen").value_or(config.server.listen);
     jobs::CommitStatusNotifier statuses(config, public_url(config.server, listen));
-    jobs::Worker worker(config, store, [&statuses](const storage::Job& job) { statuses.notify(job); }, &log);
+    jobs::DeploymentNotifier deployments(config, store);  // after recover(): ends what interrupted jobs left running
+    auto job_changed = [&statuses, &deployments](const storage::Job& job) {
+        statuses.notify(job);
+        deployments.notify(job);
+    };
+    jobs::Worker worker(config, store, job_changed, &log);
     boost::asio::thread_pool blocking(2);
     server::ServerContext context{config, db, worker, blocking, std::move(credentials), {}, {}};
-    context.job_changed = [&statuses](const storage::Job& job) { statuses.notify(job); };
+    context.job_changed = job_changed;
     context.log = &log;
     server::Router router;
     server::add_routes(router, context);

@@ -38,7 +38,7 @@ struct AuthSettings {
 
 struct GitlabSettings {
     std::filesystem::path webhook_token_file;  // empty = no gitlab section: webhooks refused
-    std::string api_url;                       // optional, for commit statuses
+    std::string api_url;                       // optional, for commit statuses and deployments
     std::filesystem::path api_token_file;      // set if and only if api_url is set
     bool allow_insecure_transport = false;     // an http:// api_url to a host other than loopback
     bool operator==(const GitlabSettings&) const = default;

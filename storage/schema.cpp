@@ -151,6 +151,16 @@ CREATE TABLE pair_recovery (
     R"sql(
 ALTER TABLE jobs ADD COLUMN rollback INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 6: the GitLab deployment of a job (gitlab.api_url) and the status last
+    // sent to it: a restart finds the deployments its interrupted jobs left
+    // running and ends them.
+    R"sql(
+CREATE TABLE gitlab_deployments (
+    job_id         INTEGER PRIMARY KEY REFERENCES jobs(id),
+    deployment_id  INTEGER NOT NULL,
+    status         TEXT NOT NULL
+);
+)sql",
 };
 
 // Foreign keys off while migrations run: a table rebuilt (create, copy,

@@ -157,38 +157,6 @@ case_event_log() {
     note "$(wc -l < "$WORK/events.jsonl") JSON event lines: listening, webhooks, planning, job start/finish, drain, stop"
 }
 
-case_commit_statuses() {
-    hermetic_config
-    [ -x "${STATUS_RECEIVER:-}" ] || fail "STATUS_RECEIVER must name the status_receiver binary"
-    "$STATUS_RECEIVER" "$WORK/statuses" > "$WORK/receiver.out" &
-    local receiver=$! port
-    wait_until 3 grep -q '^port=' "$WORK/receiver.out" >/dev/null || true
-    port=$(sed -n 's/^port=//p' "$WORK/receiver.out")
-    echo "gitlab-api-token" > "$WORK/api-token"
-    sed -i "s|^gitlab:|gitlab:\n  api_url: \"http://127.0.0.1:$port/api/v4\"\n  api_token_file: \"$WORK/api-token\"|" "$WORK/lbdeploy.yaml"
-    sed -i "s|^  data_dir: .*|&\n  public_url: \"https://lbdeploy.example.net\"|" "$WORK/lbdeploy.yaml"
-    start_server
-    local head id
-    head=$(git -C "$WORK/repo" rev-parse HEAD)
-    [ "$(hook "Push Hook" "$(push_body "$WORK/repo" 0 "$head")")" = 202 ] || fail "push not accepted"
-    wait_for 10 "a job" sql_is "SELECT count(*) FROM jobs" 1
-    id=$(sql "SELECT id FROM jobs")
-    wait_for 10 "job $id to fail" job_state_is "$id" failed
-    wait_for 10 "three statuses" sh -c "[ \$(grep -c '^POST ' '$WORK/statuses') -ge 3 ]"
-    stop_pid "$receiver"
-    tr -d '\r' < "$WORK/statuses" > "$WORK/statuses.txt" && mv "$WORK/statuses.txt" "$WORK/statuses"
-    local project
-    project=$(printf '%s' "$WORK/repo" | sed 's|/|%2F|g')
-    grep '^POST ' "$WORK/statuses" | sort -u | grep -qx "POST /api/v4/projects/$project/statuses/$head HTTP/1.1" ||
-        fail "statuses went elsewhere: $(grep '^POST ' "$WORK/statuses" | head -1)"
-    grep -q "^PRIVATE-TOKEN: gitlab-api-token" "$WORK/statuses" || fail "no PRIVATE-TOKEN header"
-    [ "$(grep -o 'state=[a-z]*' "$WORK/statuses" | tr '\n' ' ')" = "state=pending state=running state=failed " ] ||
-        fail "states in order: $(grep -o 'state=[a-z]*' "$WORK/statuses" | tr '\n' ' ')"
-    grep -q "name=lbdeploy%2Fdmz&target_url=https%3A%2F%2Flbdeploy.example.net%2Fjobs%2F$id" "$WORK/statuses" ||
-        fail "name or target_url wrong: $(grep state= "$WORK/statuses" | head -1)"
-    note "GitLab got pending, running, failed for lbdeploy/dmz on $head, linking to job $id"
-}
-
 # `recovery: manual`: a job of another host whose lease ran out is found dead
 # at start; its pair is marked, shown as needs_recovery, its deploys and
 # re-runs refused (dry runs not), and POST /recover queues a recovery job.
