@@ -45,6 +45,7 @@ GitlabEvent parse_push(const json& payload) {
     }
     if (!ref.starts_with("refs/heads/")) return IgnoredEvent{fmt::format("{} is not a branch", ref)};
     event.branch = ref.substr(11);
+    if (event.branch.empty()) return MalformedEvent{"a Push Hook's ref names no branch (refs/heads/ alone)"};
     if (common::is_zero_sha(event.after)) return IgnoredEvent{fmt::format("branch {} was deleted", event.branch)};
     return event;
 }

@@ -41,6 +41,9 @@ TEST_CASE("tags, deletions and other events are ignored with a reason, and bad J
     CHECK(std::holds_alternative<MalformedEvent>(parse_gitlab_event("Push Hook", "{not json")));
     CHECK(std::holds_alternative<MalformedEvent>(parse_gitlab_event("Push Hook", "[1,2]")));
     CHECK(std::holds_alternative<MalformedEvent>(parse_gitlab_event("Push Hook", R"({"ref":"refs/heads/main"})")));
+    // Found by fuzz.gitlab_event after 8.1 million runs: a branch with no name deployed.
+    auto nameless = parse_gitlab_event("Push Hook", R"({"ref":"refs/heads/","after":"15","project":{"path_with_namespace":"ab"}})");
+    CHECK(std::get<MalformedEvent>(nameless).reason == "a Push Hook's ref names no branch (refs/heads/ alone)");
 }
 
 TEST_CASE("a merged merge request deploys its target branch, and other actions are ignored") {
