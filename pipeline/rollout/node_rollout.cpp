@@ -67,13 +67,12 @@ StepResult NodeRollout::deploy() {
         return StepResult::skipped("up to date");
     }
     auto services = affected_services(pair_, changes_);
-    // What the pre-flight validated is what gets installed (a rename of the
-    // staged file): validated again only where asked, or where it could not be.
-    std::vector<const config::Service*> to_validate;
-    for (const auto* service : services) {
-        if (!validated_in_pre_flight_ || service->validate_after_install) to_validate.push_back(service);
-    }
     auto backup = step(StepName::backup, [&] {
+        // The files were read at the compare, before the pre-flight (and, on
+        // the old MASTER, before the other node's whole deploy): a hand edit
+        // since then must not be overwritten, nor "restored" from stale bytes.
+        auto unchanged = link_.session->run(RemoteFiles::unchanged_check(changes_));
+        if (!unchanged.succeeded()) return StepResult::failure(describe_failure("compare again", unchanged));
         files_.back_up(changes_);
         // From here until the node is verified, the node itself says so.
         journal_.backup_directory = files_.backup_directory();
@@ -87,13 +86,22 @@ StepResult NodeRollout::deploy() {
         return backup;
     }
     auto install = step(StepName::install, [&] {
-        if (files_.staged().empty()) files_.stage(changes_);
+        if (files_.staged().empty()) {  // not staged by a pre-flight: validated after the install
+            files_.stage(changes_);
+            validated_in_pre_flight_ = false;
+        }
         files_.install_staged(NodeJournal(*link_.session).commit_command());
         return StepResult::success(fmt::format("{} file(s) installed", changes_.size()));
     });
     if (!install.passed()) {
         restore(false);
         return install;
+    }
+    // What the pre-flight validated is what got installed (a rename of the
+    // staged file): validated again only where asked, or where it could not be.
+    std::vector<const config::Service*> to_validate;
+    for (const auto* service : services) {
+        if (!validated_in_pre_flight_ || service->validate_after_install) to_validate.push_back(service);
     }
     if (!to_validate.empty()) {
         auto validate = step(StepName::validate, [&] { return validate_services(link_, to_validate, reporter_, waits_); });

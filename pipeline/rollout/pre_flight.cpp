@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <optional>
-#include <set>
+#include <map>
 
 #include "common/text.hpp"
 #include "pipeline/rollout/service_actions.hpp"
@@ -18,6 +18,9 @@ namespace {
 // for "invalid"; the marker on stderr makes it certain.
 constexpr int view_failed_status = 125;
 constexpr std::string_view view_failed_marker = "lbdeploy pre-flight:";
+// Where the namespace mounts its scratch tmpfs (an empty directory on the
+// node; the tmpfs is seen by the namespace only).
+constexpr std::string_view scratch = "/run/lbdeploy-pre-flight";
 
 std::string quote(const std::string& text) { return common::shell_quote(text); }
 
@@ -26,7 +29,8 @@ std::optional<std::string> view_failure(const transport::CommandResult& result) 
     if (result.exit_status != view_failed_status) return std::nullopt;
     for (auto line : common::split_lines(result.err)) {
         if (auto at = line.find(view_failed_marker); at != std::string_view::npos) {
-            return std::string(line.substr(at + view_failed_marker.size() + 1));
+            auto why = line.substr(std::min(line.size(), at + view_failed_marker.size() + 1));
+            return std::string(why);
         }
     }
     return std::nullopt;
@@ -38,34 +42,43 @@ std::string in_staged_view(const std::string& command, const std::vector<StagedF
     std::string script = fmt::format("fail() {{ echo \"{} $*\" >&2; exit {}; }}\n", view_failed_marker,
                                      view_failed_status);
     // Directories that get a new file: a target must exist to be mounted
-    // over, so the directory is shown as a copy of itself (shallow first, so a
-    // deeper view is made inside a shallower one).
-    std::set<std::string> directories;
+    // over, so the directory becomes an overlay of itself with the new files
+    // in an upper layer on a private tmpfs (only the new files are copied).
+    // Shallow first: a deeper overlay then stacks on a shallower one.
+    std::map<std::string, std::vector<const StagedFile*>> new_files;
     for (const auto& file : staged) {
-        if (file.is_new) directories.insert(common::parent_directory(file.dest));
+        if (file.is_new) new_files[common::parent_directory(file.dest)].push_back(&file);
     }
-    std::vector<std::string> ordered(directories.begin(), directories.end());
-    std::stable_sort(ordered.begin(), ordered.end(),
+    std::vector<std::string> directories;
+    for (const auto& [directory, files] : new_files) directories.push_back(directory);
+    std::stable_sort(directories.begin(), directories.end(),
                      [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
-    for (const auto& directory : ordered) {
-        // The shell's working directory keeps the directory underneath once
-        // the tmpfs covers its path: that is where the copy comes from.
-        script += fmt::format(
-            "cd -- {0} || fail cannot enter {0}\n"
-            "mount -t tmpfs -o \"mode=$(stat -c %a .),uid=$(stat -c %u .),gid=$(stat -c %g .)\" lbdeploy-view {0} "
-            "|| fail cannot mount a view of {0}\n"
-            "cp -a ./. {0}/ || fail cannot copy {0} into its view\n"
-            "cd /\n",
-            quote(directory));
+    if (!directories.empty()) {
+        script += fmt::format("mkdir -p {0} && mount -t tmpfs -o mode=0700 lbdeploy-pre-flight {0} || "
+                              "fail cannot mount a scratch tmpfs on {0}\n",
+                              scratch);
+    }
+    for (std::size_t i = 0; i < directories.size(); ++i) {
+        const auto& directory = directories[i];
+        auto upper = fmt::format("{}/upper{}", scratch, i);
+        auto work = fmt::format("{}/work{}", scratch, i);
+        script += fmt::format("mkdir {} {} || fail cannot make the layers of {}\n", upper, work, quote(directory));
+        for (const auto* file : new_files[directory]) {
+            auto name = file->dest.substr(file->dest.rfind('/') + 1);
+            script += fmt::format("cp -p -- {} {} || fail cannot stage {}\n", quote(file->temporary),
+                                  quote(upper + "/" + name), quote(file->dest));
+        }
+        // Read-only: lowerdir is the directory itself, its new files above it.
+        script += fmt::format("mount -t overlay lbdeploy-view -o {} {} || fail cannot mount a view of {}\n",
+                              quote(fmt::format("lowerdir={},upperdir={},workdir={}", directory, upper, work)),
+                              quote(directory), quote(directory));
     }
     for (const auto& file : staged) {
-        if (file.is_new) {
-            script += fmt::format("cp -p -- {0} {1} || fail cannot place {1} in its view\n", quote(file.temporary),
-                                  quote(file.dest));
-        } else {
-            script += fmt::format("mount --bind -- {0} {1} || fail cannot mount {0} over {1}\n", quote(file.temporary),
-                                  quote(file.dest));
-        }
+        if (file.is_new) continue;
+        // Read-only, so a validate that writes cannot change what is installed.
+        script += fmt::format("mount --bind -- {0} {1} && mount -o remount,bind,ro -- {1} || "
+                              "fail cannot mount {0} over {1}\n",
+                              quote(file.temporary), quote(file.dest));
     }
     script += "exec sh -c " + quote(command) + "\n";
     // unshare tried alone first: its own failure (not installed, no

@@ -3,8 +3,8 @@
 // each affected service's `validate` runs against the staged files while the
 // live ones stay as they are, inside a private mount namespace (`unshare
 // --mount`) that shows every staged file at its destination: a changed file
-// bind-mounted over its target, a directory that gets new files replaced (in
-// the namespace only) by a tmpfs copy of itself with them added. So
+// bind-mounted (read-only) over its target, a directory that gets new files
+// overlaid (in the namespace only) with an upper layer holding them. So
 // `haproxy -c -f /etc/haproxy/haproxy.cfg` reads the new haproxy.cfg, the new
 // Lua files and everything else the change brings, at their real paths.
 

@@ -59,11 +59,12 @@ std::string RemoteFiles::temporary_name(const std::string& dest) const {
     return fmt::format("{}/.{}.lbdeploy-{}-{:016x}", common::parent_directory(dest), dest.substr(slash + 1), tag_, nonce);
 }
 
-void RemoteFiles::make_parent_directories(const std::string& path) {
+void RemoteFiles::make_parent_directories(const std::string& path, std::vector<std::string>* created) {
     auto parent = common::parent_directory(path);
     if (parent == "/" || session_.stat(parent)) return;
-    make_parent_directories(parent);
+    make_parent_directories(parent, created);
     session_.make_directory(parent, 0755);
+    if (created) created->push_back(parent);
 }
 
 void RemoteFiles::back_up(const std::vector<FileChange>& changes) {
@@ -85,13 +86,16 @@ void RemoteFiles::back_up(const std::vector<FileChange>& changes) {
     session_.write_file(backup_directory_ + "/MANIFEST", manifest, 0600);
 }
 
-void RemoteFiles::remove_quietly(const std::vector<std::string>& paths) noexcept {
+bool RemoteFiles::remove_quietly(const std::vector<std::string>& paths) noexcept {
+    bool all_gone = true;
     for (const auto& path : paths) {
         try {
             session_.remove_file(path);
         } catch (const std::exception&) {  // the session is gone; the step's own error is what matters
+            all_gone = false;
         }
     }
+    return all_gone;
 }
 
 RemoteFiles::Uploaded RemoteFiles::upload(const std::vector<Upload>& uploads,
@@ -102,12 +106,12 @@ RemoteFiles::Uploaded RemoteFiles::upload(const std::vector<Upload>& uploads,
         for (std::size_t i = 0; i < uploads.size(); ++i) {
             const auto& upload = uploads[i];
             const auto& temporary = uploaded.temporaries.emplace_back(i < names.size() ? names[i] : temporary_name(upload.dest));
-            make_parent_directories(upload.dest);
+            make_parent_directories(upload.dest, &staged_directories_);
             session_.write_new_file(temporary, *upload.content, upload.mode);
             if (upload.uid_gid) session_.set_owner(temporary, upload.uid_gid->first, upload.uid_gid->second);
             if (!upload.owner_spec.empty()) {
-                uploaded.renames += fmt::format("chown -- {} {} && ", common::shell_quote(upload.owner_spec),
-                                                common::shell_quote(temporary));
+                uploaded.owners += fmt::format("{}chown -- {} {}", uploaded.owners.empty() ? "" : " && ",
+                                               common::shell_quote(upload.owner_spec), common::shell_quote(temporary));
             }
             uploaded.renames += fmt::format("mv -f -- {} {} && ", common::shell_quote(temporary),
                                             common::shell_quote(upload.dest));
@@ -195,6 +199,15 @@ std::size_t RemoteFiles::stage(const std::vector<FileChange>& changes) {
     for (std::size_t i = 0; i < changes.size(); ++i) staged_.push_back({changes[i].desired->dest, names[i], !changes[i].before});
     try {
         staged_upload_ = upload(uploads, names);
+        // Owner names now, not at install: the pre-flight validates the files
+        // as they will be, and an unknown user fails here, before anything is touched.
+        if (!staged_upload_.owners.empty()) {
+            auto owned = session_.run(staged_upload_.owners);
+            if (!owned.succeeded()) {
+                throw transport::SshError(fmt::format("{}: setting the configured owners failed: {}", session_.host(),
+                                                      describe_failure("chown", owned)));
+            }
+        }
     } catch (...) {
         discard_staged();  // upload() removed its temporaries; the list goes too
         throw;
@@ -210,11 +223,34 @@ void RemoteFiles::install_staged(const std::string& first) {
 
 void RemoteFiles::discard_staged() noexcept {
     if (staged_.empty()) return;
-    auto temporaries = staged_upload_.temporaries;
-    temporaries.emplace_back(staged_list_path);
-    remove_quietly(temporaries);
+    bool all_gone = remove_quietly(staged_upload_.temporaries);
+    // Innermost first: a directory goes only once it is empty again.
+    for (auto directory = staged_directories_.rbegin(); directory != staged_directories_.rend(); ++directory) {
+        try {
+            session_.run("rmdir -- " + common::shell_quote(*directory));
+        } catch (const std::exception&) {
+            all_gone = false;
+        }
+    }
+    // The list outlives what could not be removed: the next job removes it.
+    if (all_gone) remove_quietly({staged_list_path});
     staged_.clear();
     staged_upload_ = {};
+    staged_directories_.clear();
+}
+
+std::string RemoteFiles::unchanged_check(const std::vector<FileChange>& changes) {
+    std::string command;
+    for (const auto& change : changes) {
+        const auto path = common::shell_quote(change.desired->dest);
+        command += (command.empty() ? "" : " && ");
+        command += change.before ? fmt::format("{{ echo '{}  '{} | sha256sum -c --status || "
+                                               "{{ echo {} changed since the compare >&2; exit 1; }}; }}",
+                                               change.before_sha256, path, path)
+                                 : fmt::format("{{ [ ! -e {} ] || {{ echo {} appeared since the compare >&2; exit 1; }}; }}",
+                                               path, path);
+    }
+    return command;
 }
 
 std::vector<std::string> RemoteFiles::put_back(const std::vector<FileChange>& changes) {

@@ -59,8 +59,12 @@ public:
     // Renames the staged files over their targets in one command, after
     // `first` (a command that must succeed before any target is replaced).
     void install_staged(const std::string& first = {});
-    // Removes the staged files and the list: the change is not installed.
+    // Removes the staged files, the directories made for them and the list
+    // (the list only when the files are gone): the change is not installed.
     void discard_staged() noexcept;
+    // The shell command that fails, naming the file, unless every changed file
+    // is still as compare() read it (sha256, or still absent).
+    static std::string unchanged_check(const std::vector<FileChange>& changes);
 
     const std::string& backup_directory() const { return backup_directory_; }
 
@@ -84,20 +88,24 @@ private:
     };
     struct Uploaded {
         std::vector<std::string> temporaries;
-        std::string renames;  // chowns and renames, then a sync of their directories
+        std::string owners;   // chown(1) of the temporaries with configured owner names; empty = none
+        std::string renames;  // the renames, then a sync of their directories
     };
     // `names`: the temporaries' names, chosen before (empty = chosen here).
     Uploaded upload(const std::vector<Upload>& uploads, const std::vector<std::string>& names = {});
     void rename(const Uploaded& uploaded, const std::string& first, const std::string& after = {});
-    void make_parent_directories(const std::string& path);
+    // Creates the missing directories above `path`; with `created`, records them (outermost first).
+    void make_parent_directories(const std::string& path, std::vector<std::string>* created = nullptr);
     std::string temporary_name(const std::string& dest) const;
-    void remove_quietly(const std::vector<std::string>& paths) noexcept;
+    // Removes each path that exists; true when none is left.
+    bool remove_quietly(const std::vector<std::string>& paths) noexcept;
 
     transport::SshSession& session_;
     std::string tag_;
     std::string backup_directory_;
     std::vector<StagedFile> staged_;
     Uploaded staged_upload_;
+    std::vector<std::string> staged_directories_;  // made for staged files; removed again on discard
     bool moved_from_ = false;
 };
 

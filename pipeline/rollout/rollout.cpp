@@ -115,6 +115,7 @@ RolloutOutcome Rollout::execute(State& state) {
         }
     }
     if (auto flown = pre_flight_pair(reporter_, state.waits, backup, master); !flown.passed()) return failed(flown.message + untouched);
+    if (auto stop = stop_if_cancelled(SafePoint::after_pre_flight)) return *stop;  // the staged files go with the NodeRollouts
 
     // 3.–4. on the BACKUP: back up, install the staged files, reload what changed, post-check.
     backup.hold_journal();  // open until the MASTER is done: see NodeRollout::hold_journal
@@ -158,6 +159,9 @@ std::optional<RolloutOutcome> Rollout::stop_if_cancelled(SafePoint where) {
         return outcome(JobState::cancelled);
     case SafePoint::after_pre_check:
         reporter_.log({}, "error", "cancelled after the pre-check; nothing was touched");
+        return outcome(JobState::cancelled);
+    case SafePoint::after_pre_flight:
+        reporter_.log({}, "error", "cancelled after the pre-flight; nothing was touched, the staged files are removed");
         return outcome(JobState::cancelled);
     case SafePoint::between_nodes:
         reporter_.log({}, "error", "cancelled between the nodes: the BACKUP has the new files, the MASTER the old ones");

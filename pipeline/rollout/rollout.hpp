@@ -4,7 +4,7 @@
 // touched), deploy the BACKUP, fail the VIP over, deploy the old MASTER, give
 // the VIP back, final check through the VIP. Never both nodes at once; after a
 // failure the other node is not touched. Cancellation is honoured at safe
-// points only: after the plan, after the pre-check and between the two nodes
+// points only: after the plan, after the pre-check, after the pre-flight and between the two nodes
 // (whether or not the VIP has to move for the second one).
 //
 // run() never throws for a failed step (the outcome says what failed); only a
@@ -47,7 +47,7 @@ public:
 
 private:
     struct State;
-    enum class SafePoint { after_plan, after_pre_check, between_nodes };
+    enum class SafePoint { after_plan, after_pre_check, after_pre_flight, between_nodes };
 
     RolloutOutcome execute(State& state);
     std::optional<RolloutOutcome> stop_if_cancelled(SafePoint where);

@@ -96,3 +96,29 @@ case_validate_after_install() {
     done
     note "haproxy validated in the pre-flight and after the install on both nodes"
 }
+
+# lb1 (the MASTER) is compared before lb2's whole deploy. A hand edit on lb1
+# made meanwhile is found at lb1's backup: lb1 is not overwritten (the edit
+# stays), lb2 is rolled back, the VIP comes back to lb1.
+case_hand_edit_on_master_during_rollout() {
+    local pid rc=0 previous sha2
+    sha2=$(node_sha lb2 /etc/haproxy/haproxy.cfg)
+    previous=$(last_job)
+    push_haproxy_cfg 's/X-Config-Version v1/X-Config-Version v10/' "haproxy: v10"
+    "$LBDEPLOY_BINARY" deploy -c "$CONFIG" --pair lab --by rollout_test > "$WORK/deploy.out" 2>&1 &
+    pid=$!
+    wait_until 10 installing_lb2_after "$previous" >/dev/null || { wait "$pid"; fail "lb2 was never installed"; }
+    "$LAB" exec lb1 sh -c 'echo "# hand edit on lb1" >> /etc/haproxy/haproxy.cfg'
+    trap '"$LAB" exec lb1 sed -i "/# hand edit on lb1/d" /etc/haproxy/haproxy.cfg' EXIT
+    wait "$pid" || rc=$?
+    [ "$rc" = 1 ] || fail "the deploy exited $rc"
+    has_step "lb1:backup:failed" || fail "lb1's backup did not refuse: $(job_steps | tr '\n' ' ')"
+    sql "SELECT error FROM jobs WHERE id = $(last_job)" | grep -q "haproxy.cfg changed since the compare" ||
+        fail "the error does not name the edited file: $(sql "SELECT error FROM jobs WHERE id = $(last_job)")"
+    "$LAB" exec lb1 grep -q "# hand edit on lb1" /etc/haproxy/haproxy.cfg || fail "lb1's hand edit was overwritten"
+    has_step "lb2:restore:succeeded" || fail "lb2 was not rolled back: $(job_steps | tr '\n' ' ')"
+    [ "$(node_sha lb2 /etc/haproxy/haproxy.cfg)" = "$sha2" ] || fail "lb2 does not run what it ran before"
+    wait_until 10 holder_is lb1 >/dev/null || fail "the VIP did not come back to lb1"
+    for node in lb1 lb2; do assert_nothing_staged "$node"; done
+    note "$(sql "SELECT error FROM jobs WHERE id = $(last_job)" | cut -c1-160)"
+}

@@ -53,8 +53,12 @@ TEST_CASE("the validate command sees the staged files at their destinations whil
         MESSAGE("skipped: mount namespaces need root");
         return;
     }
-    auto root = fs::temp_directory_path() / ("lbdeploy-pre-flight-" + std::to_string(::getpid()));
-    fs::remove_all(root);
+    struct ScratchDirectory {
+        fs::path path = fs::temp_directory_path() / ("lbdeploy-pre-flight-" + std::to_string(::getpid()));
+        ScratchDirectory() { fs::remove_all(path); }
+        ~ScratchDirectory() { fs::remove_all(path); }
+    } scratch;
+    const auto& root = scratch.path;
     auto etc = root / "etc" / "haproxy";
     write(etc / "haproxy.cfg", "old cfg\n");
     write(etc / "lua" / "version.lua", "old lua\n");
@@ -73,6 +77,21 @@ TEST_CASE("the validate command sees the staged files at their destinations whil
     CHECK(read(etc / "lua" / "version.lua") == "old lua\n");
     CHECK(read("/proc/self/mountinfo").find(root.string()) == std::string::npos);
 
+    SUBCASE("a new file in a deeper directory, with a space in its name, stacks on the shallower view") {
+        auto deeper = etc / "lua" / "sub dir";
+        write(deeper / ".it's new.lua.lbdeploy-t-4", "deeper\n");
+        staged.push_back({(deeper / "it's new.lua").string(), (deeper / ".it's new.lua.lbdeploy-t-4").string(), true});
+        auto result = output_of(in_staged_view("cat '" + (deeper / "it'\\''s new.lua").string() + "' " +
+                                                   (etc / "lua" / "extra.lua").string(),
+                                               staged));
+        CHECK(result == "deeper\nnew lua file\n");
+        CHECK_FALSE(fs::exists(deeper / "it's new.lua"));
+    }
+    SUBCASE("the staged files are read-only to the command") {
+        auto result = output_of(in_staged_view("echo changed > " + (etc / "haproxy.cfg").string() + " || echo refused", staged));
+        CHECK(result.find("refused") != std::string::npos);
+        CHECK(read(etc / ".haproxy.cfg.lbdeploy-t-1") == "new cfg\n");
+    }
     SUBCASE("the command's verdict is the validate's") {
         auto result = output_of(in_staged_view("grep -q 'old cfg' " + (etc / "haproxy.cfg").string() + " || echo refused", staged));
         CHECK(result == "refused\n");
@@ -83,5 +102,4 @@ TEST_CASE("the validate command sees the staged files at their destinations whil
         CHECK(result.find("lbdeploy pre-flight: cannot mount") != std::string::npos);
         CHECK(result.find("exit 125") != std::string::npos);
     }
-    fs::remove_all(root);
 }
