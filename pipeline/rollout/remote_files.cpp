@@ -140,9 +140,11 @@ void RemoteFiles::rename(const Uploaded& uploaded, const std::string& first, con
 
 RemoteFiles::RemoteFiles(RemoteFiles&& other) noexcept
     : session_(other.session_), tag_(std::move(other.tag_)), backup_directory_(std::move(other.backup_directory_)),
-      staged_(std::move(other.staged_)), staged_upload_(std::move(other.staged_upload_)) {
+      staged_(std::move(other.staged_)), staged_upload_(std::move(other.staged_upload_)),
+      staged_directories_(std::move(other.staged_directories_)) {
     other.staged_.clear();
     other.staged_upload_ = {};
+    other.staged_directories_.clear();
     other.moved_from_ = true;
 }
 
@@ -219,6 +221,7 @@ void RemoteFiles::install_staged(const std::string& first) {
     rename(staged_upload_, first, " && rm -f -- " + std::string(staged_list_path));
     staged_.clear();
     staged_upload_ = {};
+    staged_directories_.clear();  // installed files live in them now
 }
 
 void RemoteFiles::discard_staged() noexcept {
